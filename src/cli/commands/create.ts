@@ -1,0 +1,41 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { InvalidInputError } from "../../errors";
+import { migrationFileName, renderEmptyMigration } from "../../migrations/renderMigration";
+import { readMigrationDir } from "../../migrator";
+import { withGlobalOptions } from "../options";
+import { Output } from "../output";
+import { openProject, relativePath, type GlobalOptions } from "../project";
+
+async function create(name: string, options: GlobalOptions): Promise<void> {
+  const output = new Output({ json: options.json });
+  const project = await openProject(options);
+  let fileName: string;
+  try {
+    fileName = migrationFileName(name);
+  } catch (error) {
+    throw new InvalidInputError((error as Error).message);
+  }
+  // Names sort by timestamp; one created in the same second as the last must still sort after it.
+  const last = readMigrationDir(project.migrationsDir).at(-1)?.name;
+  if (last && fileName <= last) {
+    throw new InvalidInputError(`${fileName} would sort before the existing ${last}`, "Wait a second and run the command again, or check the system clock.");
+  }
+  const file = path.join(project.migrationsDir, fileName);
+  if (existsSync(file)) throw new InvalidInputError(`${relativePath(file)} already exists`);
+  mkdirSync(project.migrationsDir, { recursive: true });
+  writeFileSync(file, renderEmptyMigration(fileName));
+  output.success(`Created ${relativePath(file)}`);
+  output.next("write its up() and down(), then run `npx authdb migrate`.");
+  output.result({ command: "create", file });
+}
+
+export function registerCreate(program: Command): void {
+  withGlobalOptions(
+    program
+      .command("create")
+      .description("create an empty, timestamped migration file")
+      .argument("<name>", "what the migration does, e.g. add-phone-number"),
+  ).action(create);
+}

@@ -1,0 +1,69 @@
+import { performance } from "node:perf_hooks";
+import type { Command } from "commander";
+import { InvalidInputError } from "../../errors";
+import { readMigrationDir, revertMigrations } from "../../migrator";
+import { parsePositiveInteger, withGlobalOptions, withLockOptions } from "../options";
+import { Output, formatDuration } from "../output";
+import { openProject, withConnection, type GlobalOptions } from "../project";
+import { printDryRun, reportMigratorEvent } from "../runOutput";
+
+interface DownOptions extends GlobalOptions {
+  step?: number;
+  to?: string;
+  dryRun?: boolean;
+  allowChanged?: boolean;
+  lockTimeout: number;
+}
+
+async function downCommand(options: DownOptions): Promise<void> {
+  if (options.step !== undefined && options.to !== undefined) throw new InvalidInputError("--step and --to cannot be used together", "Use one of them.");
+  const output = new Output({ json: options.json });
+  const started = performance.now();
+  const project = await openProject(options);
+  await withConnection(project, options, async ({ sequelize, label }) => {
+    output.line(`Database: ${label}`);
+    const result = await revertMigrations({
+      sequelize,
+      migrations: readMigrationDir(project.migrationsDir),
+      step: options.step,
+      to: options.to,
+      dryRun: options.dryRun,
+      allowChanged: options.allowChanged,
+      lockTimeoutMs: options.lockTimeout * 1000,
+      command: "down",
+      onEvent: (event) => reportMigratorEvent(output, event, options.lockTimeout),
+    });
+    const total = performance.now() - started;
+    if (options.dryRun) {
+      printDryRun(output, result.dryRun);
+      output.line(`Dry run: ${result.dryRun.length} migration${result.dryRun.length === 1 ? "" : "s"} reverted and rolled back; nothing changed (${formatDuration(total)}).`);
+    } else if (result.migrations.length === 0) {
+      output.line(`Nothing to revert: no migration is applied (${formatDuration(total)}).`);
+    } else {
+      const count = result.migrations.length;
+      output.line(`Reverted ${count} migration${count === 1 ? "" : "s"} in ${formatDuration(total)}.`);
+      output.next("`npx authdb migrate` applies them again.");
+    }
+    output.result({
+      command: "down",
+      dryRun: Boolean(options.dryRun),
+      reverted: result.migrations.map((m) => ({ name: m.name, durationMs: Math.round(m.durationMs) })),
+      statements: options.dryRun ? result.dryRun : undefined,
+      durationMs: Math.round(total),
+    });
+  });
+}
+
+export function registerDown(program: Command): void {
+  withLockOptions(
+    withGlobalOptions(
+      program
+        .command("down")
+        .description("revert applied migrations, newest first (default: the last one)")
+        .option("--step <n>", "revert the last n migrations", parsePositiveInteger)
+        .option("--to <name>", "revert down to and including this migration; --to 0 reverts all")
+        .option("--dry-run", "print the SQL the reverts would run, then roll back")
+        .option("--allow-changed", "run even if an applied migration's file changed or is missing"),
+    ),
+  ).action(downCommand);
+}

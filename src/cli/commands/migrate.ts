@@ -1,0 +1,90 @@
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import type { Command } from "commander";
+import { InvalidInputError } from "../../errors";
+import { planInitialMigrationUpdate } from "../../migrations/initialMigrationUpdate";
+import { MetaStore, migrationFromSource, readMigrationDir, applyMigrations, type MigrationUnit } from "../../migrator";
+import { withGlobalOptions, withLockOptions } from "../options";
+import { Output, formatDuration } from "../output";
+import { openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
+import { printDryRun, reportMigratorEvent } from "../runOutput";
+
+interface MigrateCommandOptions extends GlobalOptions {
+  to?: string;
+  dryRun?: boolean;
+  allowChanged?: boolean;
+  lockTimeout: number;
+}
+
+/** The migration files, with a pending, untouched initial migration re-rendered from the current config. */
+function migrationUnits(project: Project, applied: string[], options: MigrateCommandOptions, output: Output): MigrationUnit[] {
+  const update = planInitialMigrationUpdate(project.migrationsDir, project.schema, applied);
+  if (update && !options.dryRun) {
+    writeFileSync(update.file, update.content);
+    output.success(`Updated ${relativePath(update.file)} from ${relativePath(project.file ?? "the config")} (it was not applied yet); commit it`);
+  }
+  const units = readMigrationDir(project.migrationsDir);
+  if (update && options.dryRun) {
+    output.line(`(dry run: ${relativePath(update.file)} would first be rendered again from the config)`);
+    const index = units.findIndex((u) => u.path === update.file);
+    units[index] = migrationFromSource(units[index].name, update.content, update.file);
+  }
+  if (units.length === 0) {
+    throw new InvalidInputError(`no migration files in ${relativePath(project.migrationsDir)}`, "Run `npx authdb init` to create the Auth.js migration.");
+  }
+  return units;
+}
+
+async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
+  const output = new Output({ json: options.json });
+  const started = performance.now();
+  const project = await openProject(options);
+  await withConnection(project, options, async ({ sequelize, label }) => {
+    output.line(`Database: ${label}`);
+    const applied = (await new MetaStore(sequelize).listApplied()).map((m) => m.name);
+    const units = migrationUnits(project, applied, options, output);
+    const result = await applyMigrations({
+      sequelize,
+      migrations: units,
+      to: options.to,
+      dryRun: options.dryRun,
+      allowChanged: options.allowChanged,
+      lockTimeoutMs: options.lockTimeout * 1000,
+      command: "migrate",
+      onEvent: (event) => reportMigratorEvent(output, event, options.lockTimeout),
+    });
+    const total = performance.now() - started;
+    if (options.dryRun) {
+      printDryRun(output, result.dryRun);
+      output.line(`Dry run: ${result.dryRun.length} pending migration${result.dryRun.length === 1 ? "" : "s"} executed and rolled back; nothing changed (${formatDuration(total)}).`);
+      output.next(result.dryRun.length ? "run `npx authdb migrate` to apply them." : "nothing to do.");
+    } else if (result.migrations.length === 0) {
+      output.line(`Already up to date: ${units.length} migration${units.length === 1 ? "" : "s"} applied, none pending (${formatDuration(total)}).`);
+    } else {
+      const count = result.migrations.length;
+      output.line(`Applied ${count} migration${count === 1 ? "" : "s"} in ${formatDuration(total)}.`);
+      output.next("`npx authdb status` shows what is applied; `npx authdb check` compares the database with your config.");
+    }
+    output.result({
+      command: "migrate",
+      dryRun: Boolean(options.dryRun),
+      applied: result.migrations.map((m) => ({ name: m.name, durationMs: Math.round(m.durationMs) })),
+      statements: options.dryRun ? result.dryRun : undefined,
+      lockWaitMs: Math.round(result.lockWaitMs),
+      durationMs: Math.round(total),
+    });
+  });
+}
+
+export function registerMigrate(program: Command): void {
+  withLockOptions(
+    withGlobalOptions(
+      program
+        .command("migrate")
+        .description("apply pending migrations, each in its own transaction, under a database lock")
+        .option("--to <name>", "apply up to and including this migration")
+        .option("--dry-run", "print the SQL each pending migration would run, then roll back")
+        .option("--allow-changed", "run even if an applied migration's file changed or is missing"),
+    ),
+  ).action(migrateCommand);
+}

@@ -1,0 +1,85 @@
+import { performance } from "node:perf_hooks";
+import type { Command } from "commander";
+import { AuthdbError, ExitCode } from "../../errors";
+import { describeHolder, readMigrationDir, readMigrationStatus, type AppliedState, type MigrationStatus } from "../../migrator";
+import { withGlobalOptions } from "../options";
+import { Output, formatDuration } from "../output";
+import { openProject, relativePath, withConnection, type GlobalOptions } from "../project";
+
+interface StatusOptions extends GlobalOptions {
+  check?: boolean;
+}
+
+const STATE_LABEL: Record<AppliedState, string> = {
+  ok: "",
+  changed: "CHANGED since it was applied",
+  "missing-file": "FILE MISSING",
+  "no-checksum": "(applied by another tool: no checksum)",
+};
+
+function printStatus(output: Output, status: MigrationStatus): void {
+  const { c } = output;
+  for (const m of status.applied) {
+    const when = m.appliedAt ? m.appliedAt.toISOString().replace("T", " ").slice(0, 19) : "".padEnd(19);
+    const note = STATE_LABEL[m.state];
+    const flagged = m.state === "changed" || m.state === "missing-file";
+    output.line(`  ${c.green("applied")}  ${when}  ${m.name}${note ? `  ${flagged ? c.red(note) : c.dim(note)}` : ""}`);
+  }
+  for (const name of status.pending) output.line(`  ${c.yellow("pending")}  ${"".padEnd(19)}  ${name}`);
+  if (!status.applied.length && !status.pending.length) output.line("  (no migrations)");
+}
+
+/** The CI gate: changed or missing files first (6), then pending migrations (4). */
+function checkFailure(status: MigrationStatus): AuthdbError | null {
+  const broken = status.applied.filter((m) => m.state === "changed" || m.state === "missing-file");
+  if (broken.length) {
+    return new AuthdbError(
+      `${broken.length} applied migration${broken.length === 1 ? " does" : "s do"} not match ${broken.length === 1 ? "its file" : "their files"}: ${broken.map((m) => m.name).join(", ")}`,
+      ExitCode.changedMigration,
+      "Restore the applied files from version control; put changes in a new migration.",
+    );
+  }
+  if (status.pending.length) {
+    return new AuthdbError(`${status.pending.length} pending migration${status.pending.length === 1 ? "" : "s"}: ${status.pending.join(", ")}`, ExitCode.pending, "Run `npx authdb migrate`.");
+  }
+  return null;
+}
+
+async function statusCommand(options: StatusOptions): Promise<void> {
+  const output = new Output({ json: options.json });
+  const started = performance.now();
+  const project = await openProject(options);
+  await withConnection(project, options, async ({ sequelize, label }) => {
+    const status = await readMigrationStatus(sequelize, readMigrationDir(project.migrationsDir));
+    output.line(`Database: ${label}`);
+    output.line(`Migrations: ${relativePath(project.migrationsDir)}`);
+    printStatus(output, status);
+    output.line(
+      `${status.applied.length} applied, ${status.pending.length} pending. Lock: ${status.lock.held ? `held by ${describeHolder(status.lock.holder ?? null)}` : "free"}. (${formatDuration(performance.now() - started)})`,
+    );
+    if (status.pending.length) output.next(`run \`npx authdb migrate\` to apply ${status.pending.length === 1 ? "it" : "them"}.`);
+    output.result({
+      command: "status",
+      database: label,
+      migrationsDir: project.migrationsDir,
+      applied: status.applied.map((m) => ({ name: m.name, appliedAt: m.appliedAt?.toISOString() ?? null, state: m.state })),
+      pending: status.pending,
+      lock: status.lock.held
+        ? { held: true, pid: status.lock.holder?.pid ?? null, host: status.lock.holder?.host ?? null, command: status.lock.holder?.command ?? null, since: status.lock.holder?.since?.toISOString() ?? null }
+        : { held: false },
+    });
+    if (options.check) {
+      const failure = checkFailure(status);
+      if (failure) throw failure;
+    }
+  });
+}
+
+export function registerStatus(program: Command): void {
+  withGlobalOptions(
+    program
+      .command("status")
+      .description("list applied and pending migrations, files changed since applied, and the lock holder")
+      .option("--check", "exit 4 when migrations are pending, 6 when an applied file changed or is missing (for CI gates)"),
+  ).action(statusCommand);
+}

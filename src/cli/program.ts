@@ -1,0 +1,25 @@
+import { Command } from "commander";
+import { registerCreate } from "./commands/create";
+import { registerDown } from "./commands/down";
+import { registerInit } from "./commands/init";
+import { registerMigrate } from "./commands/migrate";
+import { registerStatus } from "./commands/status";
+import { EXIT_CODES_HELP } from "./exitCodesHelp";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require("../../package.json") as { version: string };
+
+/** The `authdb` command line: one file per command under commands/. */
+export function buildProgram(): Command {
+  const program = new Command("authdb")
+    .description("Migrations and an Auth.js adapter for SQL databases, from one schema.")
+    .version(version, "-v, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", EXIT_CODES_HELP);
+  registerInit(program);
+  registerMigrate(program);
+  registerStatus(program);
+  registerDown(program);
+  registerCreate(program);
+  return program;
+}

@@ -1,0 +1,18 @@
+import type { CustomColumnInput, ModelName } from "../schema";
+
+/** What a user writes in authdb.config.*: every field is optional. */
+export interface AuthdbConfig {
+  /** Database URL; `--url` and DATABASE_URL come first and after it respectively (see resolveDatabaseUrl). */
+  url?: string;
+  /** Where migration files live, relative to the config file. Default: "migrations". */
+  migrationsDir?: string;
+  /** Table names other than the defaults (`users`, `accounts`, `sessions`, `verification_tokens`, `authenticators`). */
+  tables?: Partial<Record<ModelName, string>>;
+  /** Custom columns per Auth.js model: `{ User: { phoneNumber: "STRING" } }`. */
+  extend?: Partial<Record<ModelName, Record<string, CustomColumnInput>>>;
+}
+
+/** Typed identity: `module.exports = defineConfig({ … })` gives editors completion. */
+export function defineConfig(config: AuthdbConfig): AuthdbConfig {
+  return config;
+}

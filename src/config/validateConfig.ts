@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { buildSchema, MODEL_NAMES, SchemaConfigError, type Schema } from "../schema";
+import type { AuthdbConfig } from "./types";
+import { InvalidInputError } from "../errors";
+
+const modelRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(MODEL_NAMES), value);
+
+const configShape = z.strictObject({
+  url: z.string().min(1).optional(),
+  migrationsDir: z.string().min(1).optional(),
+  tables: modelRecord(z.string()).optional(),
+  // Column specs are checked by the schema builder, which knows Sequelize DataTypes values.
+  extend: modelRecord(z.record(z.string(), z.unknown())).optional(),
+});
+
+/** A config that cannot be used; the message names the file (when there is one) and the field. */
+export class ConfigError extends InvalidInputError {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
+    super(file ? `${file}: ${message}` : message, "Fix the config (docs/config.md lists every field), then run the command again.");
+  }
+}
+
+export interface ValidatedConfig {
+  config: AuthdbConfig;
+  schema: Schema;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join(".") || "(config)";
+  if (issue.code === "unrecognized_keys") {
+    const where = issue.path.length ? `${path}: ` : "";
+    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (known: url, migrationsDir, tables, extend)`;
+  }
+  if (issue.code === "invalid_key" || (issue.code === "invalid_value" && issue.path.length === 2)) {
+    return `${path}: not an Auth.js model; use one of ${MODEL_NAMES.join(", ")}`;
+  }
+  return `${path}: ${issue.message}`;
+}
+
+/** Checks a loaded config and resolves its schema; throws ConfigError naming the field. */
+export function validateConfig(input: unknown, file?: string): ValidatedConfig {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    throw new ConfigError(`the config must export an object (module.exports = defineConfig({ … }))`, file);
+  }
+  const parsed = configShape.safeParse(input);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue).join("; "), file);
+  const config = input as AuthdbConfig;
+  try {
+    return { config, schema: buildSchema({ tables: config.tables, extend: config.extend }) };
+  } catch (error) {
+    if (error instanceof SchemaConfigError) throw new ConfigError(error.message, file);
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./databaseUrl";
+export * from "./connect";
+export * from "./dialect";
+export * from "./dates";

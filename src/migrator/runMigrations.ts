@@ -1,0 +1,222 @@
+import { performance } from "node:perf_hooks";
+import type { Sequelize } from "sequelize";
+import { Umzug, type MigrationParams } from "umzug";
+import { dialectOf, hasTransactionalDdl } from "../database";
+import { AuthdbError, InvalidInputError, MigrationFailedError } from "../errors";
+import { databaseMessage } from "./databaseMessage";
+import type { MigratorEvent, MigratorListener } from "./events";
+import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS } from "./lock";
+import { MetaStore } from "./metaStore";
+import type { MigrationUnit } from "./migrationSource";
+import { runInTransaction } from "./transactionScope";
+import { assertChecksumsMatch, compareChecksums } from "./verifyChecksums";
+
+export interface RunOptions {
+  sequelize: Sequelize;
+  migrations: MigrationUnit[];
+  /** Default 60 s. */
+  lockTimeoutMs?: number;
+  /** Run although an applied migration's file changed or vanished. */
+  allowChanged?: boolean;
+  /** Execute inside one transaction that is rolled back, reporting each migration's SQL. */
+  dryRun?: boolean;
+  /** Named in the lock, for whoever waits on it. */
+  command?: string;
+  onEvent?: MigratorListener;
+}
+
+export interface RunResult {
+  direction: "up" | "down";
+  migrations: Array<{ name: string; durationMs: number }>;
+  dryRun: Array<{ name: string; statements: string[]; skipped?: string }>;
+  lockWaitMs: number;
+}
+
+type Direction = "up" | "down";
+
+/** Thrown at the end of a dry run to roll everything back. */
+class DryRunRollback extends Error {}
+
+interface RunState {
+  options: RunOptions;
+  store: MetaStore;
+  result: RunResult;
+  /** In a dry run: the statements of the migration running now. */
+  capture?: string[];
+}
+
+function emit(options: RunOptions, event: MigratorEvent): void {
+  options.onEvent?.(event);
+}
+
+const DRY_RUN_NOISE = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SET (SESSION )?TRANSACTION|BEGIN DEFERRED TRANSACTION|BEGIN IMMEDIATE TRANSACTION)\b/i;
+
+/** Runs one migration's `up` or `down` and records it, in one transaction where the dialect allows. */
+async function runStep(state: RunState, unit: MigrationUnit, direction: Direction): Promise<void> {
+  const { sequelize, dryRun } = state.options;
+  const module = loadMigration(unit, direction);
+  const fn = module[direction]!;
+  const ownTransaction = module.transaction !== false && hasTransactionalDdl(dialectOf(sequelize));
+  if (dryRun) {
+    if (module.transaction === false) {
+      const skipped = "not executed: this migration opts out of transactions (transaction = false), so it cannot be rolled back";
+      state.result.dryRun.push({ name: unit.name, statements: [], skipped });
+      emit(state.options, { type: "dry-run", name: unit.name, direction, statements: [], skipped });
+      return;
+    }
+    state.capture = [];
+  }
+  emit(state.options, { type: direction === "up" ? "migrating" : "reverting", name: unit.name });
+  const started = performance.now();
+  const work = async () => {
+    await fn(sequelize.getQueryInterface(), (sequelize as unknown as { Sequelize: unknown }).Sequelize);
+    if (dryRun) return;
+    if (direction === "up") await state.store.recordApplied(unit.name, unit.checksum, performance.now() - started);
+    else await state.store.recordReverted(unit.name);
+  };
+  try {
+    // A dry run already runs inside one outer transaction that is rolled back at the end.
+    if (ownTransaction && !dryRun) await runInTransaction(sequelize, work);
+    else await work();
+  } catch (error) {
+    if (error instanceof AuthdbError) throw error;
+    const dialect = dialectOf(sequelize);
+    const hint = hasTransactionalDdl(dialect)
+      ? module.transaction === false
+        ? "This migration runs without a transaction: check which of its statements took effect before you retry."
+        : "The migration ran in a transaction that was rolled back: nothing of it remains. Fix it and run again."
+      : `${dialect} commits DDL statements implicitly: statements before the failing one may have taken effect. Check the schema (authdb check) before you retry.`;
+    throw new MigrationFailedError(unit.name, direction, databaseMessage(error), hint);
+  }
+  const durationMs = performance.now() - started;
+  if (dryRun) {
+    const statements = state.capture ?? [];
+    state.capture = undefined;
+    state.result.dryRun.push({ name: unit.name, statements });
+    emit(state.options, { type: "dry-run", name: unit.name, direction, statements });
+    return;
+  }
+  state.result.migrations.push({ name: unit.name, durationMs });
+  emit(state.options, { type: direction === "up" ? "migrated" : "reverted", name: unit.name, durationMs });
+}
+
+function loadMigration(unit: MigrationUnit, direction: Direction) {
+  let module;
+  try {
+    module = unit.load();
+  } catch (error) {
+    throw new MigrationFailedError(unit.name, direction, `cannot be loaded: ${(error as Error).message}`, "Fix the file's syntax and run again.");
+  }
+  if (typeof module?.[direction] !== "function") {
+    throw new MigrationFailedError(unit.name, direction, `exports no ${direction}() function`, "A migration exports { async up(queryInterface, Sequelize) {…}, async down(…) {…} }.");
+  }
+  return module;
+}
+
+function createUmzug(state: RunState) {
+  return new Umzug({
+    migrations: state.options.migrations.map((unit) => ({
+      name: unit.name,
+      path: unit.path,
+      up: async () => runStep(state, unit, "up"),
+      down: async () => runStep(state, unit, "down"),
+    })),
+    context: {},
+    // Umzug only reads from storage here: runStep writes SequelizeMeta inside the migration's own transaction.
+    storage: {
+      executed: async () => (await state.store.listApplied()).map((m) => m.name),
+      logMigration: async (_: MigrationParams<unknown>) => undefined,
+      unlogMigration: async (_: MigrationParams<unknown>) => undefined,
+    },
+    logger: undefined,
+  });
+}
+
+/** Umzug wraps what a migration throws; give back ours, or a clear message for an unknown `--to`. */
+function unwrapUmzugError(error: unknown): unknown {
+  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
+    if (current instanceof AuthdbError || current instanceof DryRunRollback) return current;
+  }
+  const message = (error as Error)?.message ?? "";
+  const unknownName = /Couldn't find migration to apply with name "(.*)"/.exec(message);
+  if (unknownName) return new InvalidInputError(`no migration named "${unknownName[1]}"`, "Run `authdb status` to list migration names.");
+  return error;
+}
+
+/** Wraps `sequelize.options.logging` for a dry run, so each statement lands in the running migration's list. */
+function captureStatements(state: RunState): () => void {
+  const options = (state.options.sequelize as unknown as { options: { logging?: unknown } }).options;
+  const had = Object.prototype.hasOwnProperty.call(options, "logging");
+  const previous = options.logging;
+  options.logging = (message: string) => {
+    const sql = String(message).replace(/^Executing \([^)]*\): /, "");
+    if (state.capture && !DRY_RUN_NOISE.test(sql)) state.capture.push(sql);
+  };
+  return () => {
+    if (had) options.logging = previous;
+    else delete options.logging;
+  };
+}
+
+async function runUnderLock(options: RunOptions, direction: Direction, body: (umzug: ReturnType<typeof createUmzug>, state: RunState) => Promise<unknown>): Promise<RunResult> {
+  const { sequelize } = options;
+  if (options.dryRun && !hasTransactionalDdl(dialectOf(sequelize))) {
+    throw new InvalidInputError(
+      `--dry-run needs transactional DDL, and ${dialectOf(sequelize)} commits DDL implicitly`,
+      "Run the dry run against a PostgreSQL or SQLite copy of the schema, or read the migration files.",
+    );
+  }
+  const waitStarted = performance.now();
+  const lock = await acquireMigrationLock(sequelize, {
+    timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    command: options.command ?? (direction === "up" ? "migrate" : "down"),
+    onWaiting: (holder) => emit(options, { type: "lock-waiting", holder }),
+  });
+  const state: RunState = {
+    options,
+    store: new MetaStore(sequelize),
+    result: { direction, migrations: [], dryRun: [], lockWaitMs: performance.now() - waitStarted },
+  };
+  emit(options, { type: "lock-acquired", waitedMs: state.result.lockWaitMs });
+  try {
+    const umzug = createUmzug(state);
+    if (!options.dryRun) {
+      await state.store.ensureTables();
+      if (!options.allowChanged) assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations));
+      await body(umzug, state);
+      return state.result;
+    }
+    const restoreLogging = captureStatements(state);
+    try {
+      await runInTransaction(sequelize, async () => {
+        await state.store.ensureTables();
+        if (!options.allowChanged) assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations));
+        await body(umzug, state);
+        throw new DryRunRollback("dry run");
+      });
+    } catch (error) {
+      if (!(unwrapUmzugError(error) instanceof DryRunRollback)) throw error;
+    } finally {
+      restoreLogging();
+    }
+    return state.result;
+  } catch (error) {
+    throw unwrapUmzugError(error);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Applies pending migrations in name order, up to and including `to` when given. */
+export function applyMigrations(options: RunOptions & { to?: string }): Promise<RunResult> {
+  return runUnderLock(options, "up", (umzug) => umzug.up(options.to ? { to: options.to } : {}));
+}
+
+/** Reverts the last migration, the last `step`, or down to `to` (`0` or "0": all), newest first. */
+export function revertMigrations(options: RunOptions & { to?: string | 0; step?: number }): Promise<RunResult> {
+  return runUnderLock(options, "down", (umzug) => {
+    if (options.to === 0 || options.to === "0") return umzug.down({ to: 0 });
+    if (options.to !== undefined) return umzug.down({ to: options.to });
+    return umzug.down({ step: options.step ?? 1 });
+  });
+}

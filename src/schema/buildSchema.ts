@@ -1,0 +1,102 @@
+import { AUTHJS_TABLES, builtinColumnName } from "./authjsTables";
+import { CustomColumnError, resolveCustomColumn, type CustomColumnInput } from "./customColumns";
+import { identifierProblem } from "./naming";
+import { MODEL_NAMES, type ColumnSpec, type IndexSpec, type ModelName, type Schema, type TableSpec } from "./types";
+
+export interface SchemaOptions {
+  /** Table names other than the defaults (`users`, `accounts`, …). */
+  tables?: Partial<Record<ModelName, string>>;
+  /** The user's own columns, per model: `{ User: { phoneNumber: "STRING" } }`. */
+  extend?: Partial<Record<ModelName, Record<string, CustomColumnInput>>>;
+}
+
+/** A config value that cannot become a schema; `path` names the config field (`extend.User.phoneNumber`). */
+export class SchemaConfigError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path} ${problem}`);
+  }
+}
+
+function indexName(table: string, columns: string[], unique: boolean): string {
+  return `${table}_${columns.join("_")}${unique ? "_unique" : ""}`;
+}
+
+function tableNameFor(model: ModelName, options: SchemaOptions): string {
+  const name = options.tables?.[model] ?? AUTHJS_TABLES[model].defaultTable;
+  const problem = identifierProblem(name);
+  if (problem) throw new SchemaConfigError(`tables.${model}`, `"${name}" ${problem}`);
+  return name;
+}
+
+function builtinColumns(model: ModelName, usersTable: string): ColumnSpec[] {
+  return AUTHJS_TABLES[model].columns.map(({ referencesUser, ...column }) => {
+    const spec: ColumnSpec = { ...column, column: builtinColumnName(column.attribute), allowNull: column.allowNull ?? true };
+    if (referencesUser) spec.references = { table: usersTable, column: "id", onDelete: "CASCADE" };
+    return spec;
+  });
+}
+
+function addCustomColumns(table: TableSpec, extend: Record<string, CustomColumnInput>): void {
+  for (const [attribute, input] of Object.entries(extend)) {
+    const path = `extend.${table.model}.${attribute}`;
+    const problem = identifierProblem(attribute);
+    if (problem) throw new SchemaConfigError(path, `is not a valid column name: it ${problem}`);
+    const column = builtinColumnName(attribute);
+    const clash = table.columns.find((c) => c.attribute === attribute || c.column === column);
+    if (clash) {
+      throw new SchemaConfigError(
+        path,
+        `collides with the built-in ${clash.custom ? "custom " : ""}column "${clash.attribute}" (column ${clash.column}) of ${table.table}; choose another name`,
+      );
+    }
+    try {
+      const { spec, unique } = resolveCustomColumn(input);
+      table.columns.push({ ...spec, attribute, column });
+      if (unique) table.indexes.push({ name: indexName(table.table, [column], true), columns: [column], unique: true });
+    } catch (error) {
+      if (error instanceof CustomColumnError) throw new SchemaConfigError(path, error.message);
+      throw error;
+    }
+  }
+}
+
+/** Resolves the Auth.js table set plus the user's custom columns into one Schema. */
+export function buildSchema(options: SchemaOptions = {}): Schema {
+  for (const model of Object.keys(options.extend ?? {})) {
+    if (!(MODEL_NAMES as readonly string[]).includes(model)) {
+      throw new SchemaConfigError(`extend.${model}`, `is not an Auth.js model; use one of ${MODEL_NAMES.join(", ")}`);
+    }
+  }
+  const usersTable = tableNameFor("User", options);
+  const tables = {} as Record<ModelName, TableSpec>;
+  const seen = new Map<string, ModelName>();
+  for (const model of MODEL_NAMES) {
+    const table = tableNameFor(model, options);
+    const other = seen.get(table);
+    if (other) throw new SchemaConfigError(`tables.${model}`, `"${table}" is already the table of ${other}`);
+    seen.set(table, model);
+    const builtin = AUTHJS_TABLES[model];
+    const spec: TableSpec = { model, table, columns: builtinColumns(model, usersTable), indexes: [] };
+    const columnOf = (attribute: string) => spec.columns.find((c) => c.attribute === attribute)!.column;
+    const keyIndexes: IndexSpec[] = [
+      ...builtin.unique.map((attrs) => ({ columns: attrs.map(columnOf), unique: true })),
+      ...builtin.indexed.map((attrs) => ({ columns: attrs.map(columnOf), unique: false })),
+    ].map((index) => ({ ...index, name: indexName(table, index.columns, index.unique) }));
+    spec.indexes.push(...keyIndexes);
+    addCustomColumns(spec, options.extend?.[model] ?? {});
+    tables[model] = spec;
+  }
+  return { tables };
+}
+
+/** Tables in creation order; drop them in the reverse order. */
+export function tablesInOrder(schema: Schema): TableSpec[] {
+  return MODEL_NAMES.map((model) => schema.tables[model]);
+}
+
+export function columnByAttribute(table: TableSpec, attribute: string): ColumnSpec | undefined {
+  return table.columns.find((c) => c.attribute === attribute);
+}

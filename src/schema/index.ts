@@ -1,0 +1,4 @@
+export * from "./types";
+export { buildSchema, tablesInOrder, columnByAttribute, SchemaConfigError, type SchemaOptions } from "./buildSchema";
+export { toColumnName, identifierProblem } from "./naming";
+export type { CustomColumnInput, CustomColumnObject, DataTypeLike } from "./customColumns";

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { Client } from "pg";
+
+/** The PostgreSQL server the suites use; each suite creates and drops its own database on it. */
+export const POSTGRES_ADMIN_URL = process.env.AUTHDB_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+function uniqueName(label: string): string {
+  return `authdb_${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${randomBytes(4).toString("hex")}`;
+}
+
+function withDatabase(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: POSTGRES_ADMIN_URL });
+  // No silent skip: an unreachable server fails the suite with the driver's own message.
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty PostgreSQL database for one suite. */
+export async function createPostgresDatabase(label: string): Promise<TestDatabase> {
+  const name = uniqueName(label);
+  await adminQuery(`CREATE DATABASE "${name}"`);
+  return {
+    url: withDatabase(POSTGRES_ADMIN_URL, name),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+/** A fresh temp directory, removed by `cleanup`. */
+export function createTempDir(label: string): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `authdb-${label}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A SQLite file in a fresh temp directory. */
+export function createSqliteDatabase(label: string): TestDatabase {
+  const { dir, cleanup } = createTempDir(label);
+  return { url: `sqlite:${path.join(dir, "test.sqlite")}`, drop: async () => cleanup() };
+}
+
+/** Runs a query on a PostgreSQL URL with a bare pg client: tests observe the database from outside authdb. */
+export async function pgQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
