@@ -32,7 +32,7 @@ export function findConfigFile(cwd: string): string | undefined {
 }
 
 async function importConfigFile(file: string): Promise<unknown> {
-  const jiti = createJiti(__filename, { alias: { authdb: PACKAGE_ENTRY }, moduleCache: false, fsCache: false });
+  const jiti = createJiti(__filename, { alias: { authdb: PACKAGE_ENTRY }, moduleCache: false, fsCache: false, tryNative: false });
   try {
     return await jiti.import(file, { default: true });
   } catch (error) {

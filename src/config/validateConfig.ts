@@ -30,6 +30,9 @@ export interface ValidatedConfig {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join(".") || "(config)";
+  if (issue.code === "unrecognized_keys" && issue.path.length === 1 && (issue.path[0] === "extend" || issue.path[0] === "tables")) {
+    return issue.keys.map((key) => `${path}.${key}: not an Auth.js model; use one of ${MODEL_NAMES.join(", ")}`).join("; ");
+  }
   if (issue.code === "unrecognized_keys") {
     const where = issue.path.length ? `${path}: ` : "";
     return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (known: url, migrationsDir, tables, extend)`;

@@ -43,7 +43,7 @@ function renderCreateTable(table: TableSpec): string[] {
     const options = [`name: ${JSON.stringify(index.name)}`];
     if (index.unique) options.push("unique: true");
     lines.push(
-      `${INDENT}await queryInterface.addIndex(${JSON.stringify(table.table)}, ${JSON.stringify(index.columns)}, { ${options.join(", ")} });`,
+      `${INDENT}await queryInterface.addIndex(${JSON.stringify(table.table)}, [${index.columns.map((c) => JSON.stringify(c)).join(", ")}], { ${options.join(", ")} });`,
     );
   }
   return lines;

@@ -82,8 +82,9 @@ export const AUTHJS_TABLES: Record<ModelName, BuiltinTable> = {
   Authenticator: {
     defaultTable: "authenticators",
     columns: [
-      { attribute: "credentialID", type: "STRING", length: 255, primaryKey: true, allowNull: false },
+      // userId first: the primary key (user_id, credential_id) then also serves listAuthenticatorsByUserId.
       { attribute: "userId", type: "UUID", primaryKey: true, allowNull: false, referencesUser: true },
+      { attribute: "credentialID", type: "STRING", length: 255, primaryKey: true, allowNull: false },
       { attribute: "providerAccountId", type: "STRING", length: 255, allowNull: false },
       { attribute: "credentialPublicKey", type: "TEXT", allowNull: false },
       { attribute: "counter", type: "BIGINT", allowNull: false },
