@@ -1,0 +1,140 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { Database } from "sqlite3";
+import { INITIAL_MIGRATION_NAME } from "../../src/migrations/renderMigration";
+import { runAuthdb } from "../helpers/cli";
+import { createPostgresDatabase, createTempDir, pgQuery, type TestDatabase } from "../helpers/databases";
+
+/** The path of a new user: init, add a custom column to the config, migrate, status, down. */
+
+function sqliteColumns(file: string, table: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const db = new Database(file);
+    db.all(`PRAGMA table_info(${table})`, (error, rows: Array<{ name: string }>) => db.close(() => (error ? reject(error) : resolve(rows.map((r) => r.name)))));
+  });
+}
+
+interface Target {
+  name: string;
+  setup(dir: string): Promise<TestDatabase>;
+  userColumns(db: TestDatabase): Promise<string[]>;
+}
+
+const targets: Target[] = [
+  {
+    name: "PostgreSQL",
+    setup: () => createPostgresDatabase("cli_new_user"),
+    userColumns: async (db) =>
+      (await pgQuery<{ column_name: string }>(db.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'users' ORDER BY ordinal_position")).map((r) => r.column_name),
+  },
+  {
+    name: "SQLite",
+    setup: async (dir) => ({ url: `sqlite:${path.join(dir, "app.sqlite")}`, drop: async () => undefined }),
+    userColumns: (db) => sqliteColumns(db.url.slice("sqlite:".length), "users"),
+  },
+];
+
+describe.each(targets)("a new user on $name", (target) => {
+  let tmp: ReturnType<typeof createTempDir>;
+  let db: TestDatabase;
+  beforeAll(async () => {
+    tmp = createTempDir("new-user");
+    db = await target.setup(tmp.dir);
+  });
+  afterAll(async () => {
+    await db.drop();
+    tmp.cleanup();
+  });
+  const run = (...args: string[]) => runAuthdb(args, { cwd: tmp.dir });
+
+  test("init writes the config and the initial migration, and says what to do next", async () => {
+    const result = await run("init");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Created authdb.config.js");
+    expect(result.stdout).toContain(`Created ${path.join("migrations", INITIAL_MIGRATION_NAME)}`);
+    expect(result.stdout).toMatch(/Next: .*authdb migrate/);
+    expect(readFileSync(path.join(tmp.dir, "authdb.config.js"), "utf8")).toContain(`// phoneNumber: "STRING",`);
+  });
+
+  test("init again refuses to overwrite (exit 1) and --force overwrites", async () => {
+    const again = await run("init");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists; init does not overwrite it/);
+    expect(again.stderr).not.toMatch(/\n\s+at /);
+    expect((await run("init", "--force")).code).toBe(0);
+  });
+
+  test("a phoneNumber added to the config reaches the database through migrate", async () => {
+    const configFile = path.join(tmp.dir, "authdb.config.js");
+    writeFileSync(configFile, readFileSync(configFile, "utf8").replace(`// phoneNumber: "STRING",`, `phoneNumber: "STRING",`));
+    const result = await run("migrate", "--url", db.url);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Updated ${path.join("migrations", INITIAL_MIGRATION_NAME)}`);
+    expect(result.stdout).toMatch(new RegExp(`✔ ${INITIAL_MIGRATION_NAME}\\s+\\d+ ms`));
+    expect(result.stdout).toMatch(/Applied 1 migration in [\d.]+ m?s\./);
+    expect(await target.userColumns(db)).toEqual(["id", "name", "email", "email_verified", "image", "phone_number"]);
+    expect(readFileSync(path.join(tmp.dir, "migrations", INITIAL_MIGRATION_NAME), "utf8")).toContain("phone_number");
+  });
+
+  test("migrate again has nothing to do", async () => {
+    const result = await run("migrate", "--url", db.url);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Already up to date: 1 migration applied, none pending/);
+  });
+
+  test("status --json is one JSON document on stdout", async () => {
+    const result = await run("status", "--json", "--url", db.url);
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status).toMatchObject({ command: "status", pending: [], lock: { held: false } });
+    expect(status.applied).toEqual([{ name: INITIAL_MIGRATION_NAME, appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), state: "ok" }]);
+    expect(result.stderr).toContain("1 applied, 0 pending");
+  });
+
+  test("down reverts the migration and drops the tables", async () => {
+    const result = await run("down", "--url", db.url);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`reverted ${INITIAL_MIGRATION_NAME}`);
+    expect(await target.userColumns(db)).toEqual([]);
+    const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout);
+    expect(status.pending).toEqual([INITIAL_MIGRATION_NAME]);
+  });
+});
+
+describe("configs a user may write", () => {
+  let tmp: ReturnType<typeof createTempDir>;
+  beforeEach(() => (tmp = createTempDir("config-kinds")));
+  afterEach(() => tmp.cleanup());
+
+  test("a TypeScript config with `import { defineConfig } from \"authdb\"` loads without installing anything", async () => {
+    writeFileSync(
+      path.join(tmp.dir, "authdb.config.ts"),
+      [
+        `import { defineConfig, type AuthdbConfig } from "authdb";`,
+        `const extend: AuthdbConfig["extend"] = { User: { phoneNumber: { type: "STRING", allowNull: true } } };`,
+        `export default defineConfig({ migrationsDir: "db/migrations", extend });`,
+      ].join("\n"),
+    );
+    expect((await runAuthdb(["init"], { cwd: tmp.dir })).code).toBe(0);
+    const migration = readFileSync(path.join(tmp.dir, "db", "migrations", INITIAL_MIGRATION_NAME), "utf8");
+    expect(migration).toContain("phone_number: { type: Sequelize.STRING(255), allowNull: true },");
+    const result = await runAuthdb(["migrate"], { cwd: tmp.dir, env: { CI: undefined, NODE_ENV: undefined, DATABASE_URL: undefined } });
+    expect(result.code).toBe(0);
+    // No URL anywhere, not in CI: the embedded SQLite file in the working directory.
+    expect(result.stdout).toContain("sqlite:./authdb.sqlite (from the default)");
+    expect(existsSync(path.join(tmp.dir, "authdb.sqlite"))).toBe(true);
+    expect(await sqliteColumns(path.join(tmp.dir, "authdb.sqlite"), "users")).toContain("phone_number");
+  });
+
+  test("create writes an empty timestamped migration that migrate then applies", async () => {
+    expect((await runAuthdb(["init"], { cwd: tmp.dir })).code).toBe(0);
+    const created = await runAuthdb(["create", "add audit table"], { cwd: tmp.dir });
+    expect(created.code).toBe(0);
+    const name = /Created migrations\/(\d{14}-add-audit-table\.js)/.exec(created.stdout)?.[1];
+    expect(name).toBeDefined();
+    const result = await runAuthdb(["migrate", "--url", `sqlite:${path.join(tmp.dir, "x.sqlite")}`, "--json"], { cwd: tmp.dir });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).applied.map((m: { name: string }) => m.name)).toEqual([INITIAL_MIGRATION_NAME, name]);
+  });
+});
