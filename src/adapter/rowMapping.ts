@@ -1,0 +1,71 @@
+import { fromDatabaseDate, toDatabaseDate, type Dialect } from "../database";
+import type { ColumnSpec, TableSpec } from "../schema";
+import { UnknownRecordError } from "./errors";
+
+export type Row = Record<string, unknown>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID in the canonical lower-case form PostgreSQL returns, or null for anything that is not one. */
+export function normalizeUuid(value: unknown): string | null {
+  return typeof value === "string" && UUID.test(value) ? value.toLowerCase() : null;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** One Auth.js value → the value bound for `column`. undefined becomes NULL. */
+export function toDatabaseValue(column: ColumnSpec, value: unknown, dialect: Dialect): unknown {
+  if (value === undefined || value === null) return null;
+  switch (column.type) {
+    case "UUID": {
+      const id = normalizeUuid(value);
+      if (id === null) throw new UnknownRecordError(`${column.attribute} must be a UUID, got ${JSON.stringify(value)}`);
+      return id;
+    }
+    case "DATE":
+      return toDatabaseDate(dialect, value instanceof Date ? value : new Date(value as string | number));
+    case "DATEONLY":
+      return value instanceof Date ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` : String(value);
+    case "BOOLEAN":
+      return Boolean(value);
+    case "JSON":
+      return JSON.stringify(value);
+    case "INTEGER":
+    case "BIGINT":
+    case "FLOAT":
+      return typeof value === "bigint" ? value.toString() : Number(value);
+    default:
+      return value;
+  }
+}
+
+/** One database value → what Auth.js expects: Dates, numbers, booleans; NULL stays null. */
+export function fromDatabaseValue(column: ColumnSpec, value: unknown, dialect: Dialect): unknown {
+  if (value === undefined || value === null) return null;
+  switch (column.type) {
+    case "DATE":
+      return fromDatabaseDate(value);
+    case "INTEGER":
+    case "BIGINT":
+    case "FLOAT":
+      return Number(value);
+    case "DECIMAL":
+      return String(value);
+    case "BOOLEAN":
+      return value === true || value === 1 || value === "1" || value === "true" || value === "t";
+    case "JSON":
+      // PostgreSQL and MySQL parse json columns; SQLite and MariaDB hand back the text.
+      return typeof value === "string" && dialect !== "postgres" ? JSON.parse(value) : value;
+    case "DATEONLY":
+      return value instanceof Date ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` : String(value);
+    default:
+      return value;
+  }
+}
+
+/** A result row (columns aliased to `prefix + attribute`) → a plain object with the Auth.js field names. */
+export function fromRow<T>(table: TableSpec, row: Row, dialect: Dialect, prefix = ""): T {
+  const record: Row = {};
+  for (const column of table.columns) record[column.attribute] = fromDatabaseValue(column, row[prefix + column.attribute], dialect);
+  return record as T;
+}

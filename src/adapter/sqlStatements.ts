@@ -1,0 +1,159 @@
+import type { Sequelize } from "sequelize";
+import { dialectOf, quoteIdentifier, type Dialect } from "../database";
+import { columnByAttribute, type ColumnSpec, type Schema, type TableSpec } from "../schema";
+
+/**
+ * One SQL statement and the columns of its bind parameters, in `$1…$n` order. The values come from an
+ * object keyed by Auth.js attribute name, so a statement is built once and bound many times.
+ */
+export interface Statement {
+  sql: string;
+  bind: ColumnSpec[];
+}
+
+/** The key each method finds a row by: what Auth.js passes to the get/update/delete methods. */
+export const ROW_KEYS = {
+  User: ["id"],
+  Account: ["provider", "providerAccountId"],
+  Session: ["sessionToken"],
+  VerificationToken: ["identifier", "token"],
+  Authenticator: ["credentialID"],
+} as const;
+
+/**
+ * Builds the adapter's SQL from the Schema: every table and column name comes from it, quoted for the
+ * dialect. Each statement is built on first use and cached (by table, shape and attribute list), so the
+ * hot paths only bind parameters. Statements start with a comment naming the method, which shows in
+ * query logs and keeps Sequelize's SQLite driver from treating `INSERT … RETURNING` as a row-less insert.
+ */
+export class SqlStatements {
+  readonly dialect: Dialect;
+  private readonly cache = new Map<string, Statement>();
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    readonly schema: Schema,
+  ) {
+    this.dialect = dialectOf(sequelize);
+  }
+
+  private q(name: string): string {
+    return quoteIdentifier(this.sequelize, name);
+  }
+
+  private column(table: TableSpec, attribute: string): ColumnSpec {
+    const column = columnByAttribute(table, attribute);
+    if (!column) throw new Error(`authdb adapter: ${table.model} has no attribute "${attribute}"`);
+    return column;
+  }
+
+  private memo(key: string, build: () => Statement): Statement {
+    let statement = this.cache.get(key);
+    if (!statement) {
+      statement = build();
+      this.cache.set(key, statement);
+    }
+    return statement;
+  }
+
+  /** `"email_verified" AS "emailVerified", …`, optionally qualified by table and with an alias prefix for joins. */
+  private selectList(table: TableSpec, options: { qualify?: boolean; prefix?: string } = {}): string {
+    const owner = options.qualify ? `${this.q(table.table)}.` : "";
+    return table.columns.map((c) => `${owner}${this.q(c.column)} AS ${this.q((options.prefix ?? "") + c.attribute)}`).join(", ");
+  }
+
+  /** `"a" = $1 AND "b" = $2`, numbering from `first`. */
+  private where(table: TableSpec, attributes: readonly string[], first: number, qualify = false): string {
+    const owner = qualify ? `${this.q(table.table)}.` : "";
+    return attributes.map((a, i) => `${owner}${this.q(this.column(table, a).column)} = $${first + i}`).join(" AND ");
+  }
+
+  private label(name: string): string {
+    return `/* authdb:${name} */ `;
+  }
+
+  insert(table: TableSpec, attributes: string[], returning: boolean): Statement {
+    return this.memo(`insert:${table.model}:${attributes.join(",")}:${returning}`, () => {
+      const columns = attributes.map((a) => this.column(table, a));
+      const names = columns.map((c) => this.q(c.column)).join(", ");
+      const values = columns.map((_, i) => `$${i + 1}`).join(", ");
+      const tail = returning ? ` RETURNING ${this.selectList(table)}` : "";
+      return { sql: `${this.label(`insert ${table.model}`)}INSERT INTO ${this.q(table.table)} (${names}) VALUES (${values})${tail}`, bind: columns };
+    });
+  }
+
+  select(table: TableSpec, by: readonly string[], options: { forUpdate?: boolean } = {}): Statement {
+    const lock = options.forUpdate && this.dialect !== "sqlite" ? " FOR UPDATE" : "";
+    return this.memo(`select:${table.model}:${by.join(",")}:${lock}`, () => ({
+      sql: `${this.label(`select ${table.model}`)}SELECT ${this.selectList(table)} FROM ${this.q(table.table)} WHERE ${this.where(table, by, 1)}${lock}`,
+      bind: by.map((a) => this.column(table, a)),
+    }));
+  }
+
+  update(table: TableSpec, set: string[], by: readonly string[], returning: boolean): Statement {
+    return this.memo(`update:${table.model}:${set.join(",")}:${by.join(",")}:${returning}`, () => {
+      const assignments = set.map((a, i) => `${this.q(this.column(table, a).column)} = $${i + 1}`).join(", ");
+      const tail = returning ? ` RETURNING ${this.selectList(table)}` : "";
+      return {
+        sql: `${this.label(`update ${table.model}`)}UPDATE ${this.q(table.table)} SET ${assignments} WHERE ${this.where(table, by, set.length + 1)}${tail}`,
+        bind: [...set, ...by].map((a) => this.column(table, a)),
+      };
+    });
+  }
+
+  delete(table: TableSpec, by: readonly string[], returning: boolean): Statement {
+    return this.memo(`delete:${table.model}:${by.join(",")}:${returning}`, () => {
+      const tail = returning ? ` RETURNING ${this.selectList(table)}` : "";
+      return {
+        sql: `${this.label(`delete ${table.model}`)}DELETE FROM ${this.q(table.table)} WHERE ${this.where(table, by, 1)}${tail}`,
+        bind: by.map((a) => this.column(table, a)),
+      };
+    });
+  }
+
+  /** getUserByAccount: the user joined through accounts, one statement. */
+  userByAccount(): Statement {
+    const { User, Account } = this.schema.tables;
+    return this.memo("userByAccount", () => ({
+      sql:
+        `${this.label("getUserByAccount")}SELECT ${this.selectList(User, { qualify: true })} FROM ${this.q(User.table)} ` +
+        `INNER JOIN ${this.q(Account.table)} ON ${this.joinOnUser(Account)} ` +
+        `WHERE ${this.where(Account, ROW_KEYS.Account, 1, true)}`,
+      bind: ROW_KEYS.Account.map((a) => this.column(Account, a)),
+    }));
+  }
+
+  /** getSessionAndUser: the session joined with its user, one statement; columns aliased `session.x` / `user.x`. */
+  sessionAndUser(): Statement {
+    const { User, Session } = this.schema.tables;
+    return this.memo("sessionAndUser", () => ({
+      sql:
+        `${this.label("getSessionAndUser")}SELECT ${this.selectList(Session, { qualify: true, prefix: "session." })}, ` +
+        `${this.selectList(User, { qualify: true, prefix: "user." })} FROM ${this.q(Session.table)} ` +
+        `INNER JOIN ${this.q(User.table)} ON ${this.joinOnUser(Session)} ` +
+        `WHERE ${this.where(Session, ROW_KEYS.Session, 1, true)}`,
+      bind: ROW_KEYS.Session.map((a) => this.column(Session, a)),
+    }));
+  }
+
+  /** The rows of `table` that belong to a user (authenticators, sessions, accounts), by their user reference. */
+  byUser(table: TableSpec): { select: Statement; delete: Statement } {
+    const select = this.memo(`byUser:select:${table.model}`, () => ({
+      sql: `${this.label(`select ${table.model} by user`)}SELECT ${this.selectList(table)} FROM ${this.q(table.table)} WHERE ${this.where(table, ["userId"], 1)}`,
+      bind: [this.column(table, "userId")],
+    }));
+    const remove = this.memo(`byUser:delete:${table.model}`, () => ({
+      sql: `${this.label(`delete ${table.model} by user`)}DELETE FROM ${this.q(table.table)} WHERE ${this.where(table, ["userId"], 1)}`,
+      bind: [this.column(table, "userId")],
+    }));
+    return { select, delete: remove };
+  }
+
+  /** `"accounts"."user_id" = "users"."id"`, from the column's foreign key in the Schema. */
+  private joinOnUser(table: TableSpec): string {
+    const { User } = this.schema.tables;
+    const reference = this.column(table, "userId");
+    const target = reference.references?.column ?? this.column(User, "id").column;
+    return `${this.q(table.table)}.${this.q(reference.column)} = ${this.q(User.table)}.${this.q(target)}`;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The public API of authdb: the Auth.js adapter, the migration runner, the config helper.
+ */
+import { SequelizeAdapter } from "./adapter";
+
+export { SequelizeAdapter };
+export default SequelizeAdapter;
+export { models, SchemaNotMigratedError, UnknownRecordError } from "./adapter";
+export type { SequelizeAdapterOptions, AuthdbAdapter } from "./adapter";
+
+export { migrate, type MigrateOptions, type RunResult, type MigratorEvent } from "./migrator";
+export { defineConfig, type AuthdbConfig } from "./config";
+export type { CustomColumnInput, ModelName, ColumnType } from "./schema";
+export { AuthdbError, ExitCode } from "./errors";

@@ -1,0 +1,4 @@
+import { createPostgresDatabase } from "../helpers/databases";
+import { runConformance } from "./conformance";
+
+runConformance("PostgreSQL", () => createPostgresDatabase("adapter"));
