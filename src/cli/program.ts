@@ -1,9 +1,11 @@
 import { Command } from "commander";
+import { registerCheck } from "./commands/check";
 import { registerCreate } from "./commands/create";
 import { registerDown } from "./commands/down";
 import { registerInit } from "./commands/init";
 import { registerMigrate } from "./commands/migrate";
 import { registerStatus } from "./commands/status";
+import { registerVerify } from "./commands/verify";
 import { EXIT_CODES_HELP } from "./exitCodesHelp";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,5 +23,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerDown(program);
   registerCreate(program);
+  registerCheck(program);
+  registerVerify(program);
   return program;
 }

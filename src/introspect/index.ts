@@ -1,0 +1,5 @@
+export * from "./types";
+export { introspectDatabase, listApplicationTables, BOOKKEEPING_TABLES } from "./introspectDatabase";
+export { expectedSchema } from "./expectedSchema";
+export { diffSchema, type DiffOptions } from "./diffSchema";
+export { normalizePostgresType, normalizeSqliteType } from "./normalizeType";
