@@ -19,6 +19,9 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
+/** stdout carries one JSON document per process: a failure after the result must not add a second. */
+let documentWritten = false;
+
 /**
  * Where a command speaks. Human lines go to stdout; with --json they go to stderr, and stdout carries
  * exactly one JSON document, so `authdb status --json | jq` always parses.
@@ -59,7 +62,9 @@ export class Output {
 
   /** The machine-readable result: only with --json, only once. */
   result(data: unknown): void {
-    if (this.json) this.out.write(`${JSON.stringify(data, null, 2)}\n`);
+    if (!this.json) return;
+    this.out.write(`${JSON.stringify(data, null, 2)}\n`);
+    documentWritten = true;
   }
 
   /** A user-facing failure: message and hint, no stack trace. */
@@ -67,7 +72,7 @@ export class Output {
     const c = this.errColors;
     this.err.write(`${c.red(c.bold("Error:"))} ${error.message}\n`);
     if (error.hint) this.err.write(`${c.dim("Hint:")} ${error.hint}\n`);
-    if (this.json) this.out.write(`${JSON.stringify({ error: { type: error.name, message: error.message, hint: error.hint, exitCode: error.exitCode } }, null, 2)}\n`);
+    if (this.json && !documentWritten) this.out.write(`${JSON.stringify({ error: { type: error.name, message: error.message, hint: error.hint, exitCode: error.exitCode } }, null, 2)}\n`);
   }
 
   /** A bug: the stack helps us, so it is printed. */

@@ -100,6 +100,13 @@ describe.each(targets)("a new user on $name", (target) => {
     const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout);
     expect(status.pending).toEqual([INITIAL_MIGRATION_NAME]);
   });
+
+  test("status --check --json fails with the pending code and still prints exactly one JSON document", async () => {
+    const result = await run("status", "--check", "--json", "--url", db.url);
+    expect(result.code).toBe(4);
+    expect(JSON.parse(result.stdout).pending).toEqual([INITIAL_MIGRATION_NAME]);
+    expect(result.stderr).toContain("Error: 1 pending migration");
+  });
 });
 
 describe("configs a user may write", () => {

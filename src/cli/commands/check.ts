@@ -25,16 +25,6 @@ export function printDifferences(output: Output, differences: Difference[], inde
   }
 }
 
-/**
- * With --json the result document is already on stdout; the failure goes to stderr only (so stdout
- * stays one JSON document) and sets the exit code without a second document.
- */
-export function failAfterResult(output: Output, error: AuthdbError): void {
-  if (!output.json) throw error;
-  new Output({ json: false, stdout: process.stderr }).failure(error);
-  process.exitCode = error.exitCode;
-}
-
 async function checkCommand(options: CheckOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
@@ -79,9 +69,9 @@ async function checkCommand(options: CheckOptions): Promise<void> {
       const hint = status.pending.length
         ? `${status.pending.length} migration${status.pending.length === 1 ? " is" : "s are"} pending and may account for some of this: run \`npx authdb migrate\`, then check again.`
         : "If the config changed, add a migration for it (`npx authdb create <name>`); if the database was changed by hand, undo that or capture it in a migration.";
-      failAfterResult(output, new AuthdbError(`the database differs from the schema in ${differences.length} place${differences.length === 1 ? "" : "s"} (listed above)`, ExitCode.drift, hint));
+      throw new AuthdbError(`the database differs from the schema in ${differences.length} place${differences.length === 1 ? "" : "s"} (listed above)`, ExitCode.drift, hint);
     } else if (status.pending.length) {
-      failAfterResult(output, new AuthdbError(`${status.pending.length} pending migration${status.pending.length === 1 ? "" : "s"}: ${status.pending.join(", ")}`, ExitCode.pending, "Run `npx authdb migrate`."));
+      throw new AuthdbError(`${status.pending.length} pending migration${status.pending.length === 1 ? "" : "s"}: ${status.pending.join(", ")}`, ExitCode.pending, "Run `npx authdb migrate`.");
     }
   });
 }

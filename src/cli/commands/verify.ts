@@ -8,7 +8,7 @@ import { tablesInOrder } from "../../schema";
 import { withGlobalOptions, withLockOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
-import { failAfterResult, printDifferences } from "./check";
+import { printDifferences } from "./check";
 
 interface VerifyOptions extends GlobalOptions {
   force?: boolean;
@@ -181,7 +181,7 @@ async function verifyCommand(options: VerifyOptions): Promise<void> {
           ExitCode.drift,
           "Each migration passed on its own; look for downs that depend on the order they run in.",
         );
-    failAfterResult(output, error);
+    throw error;
   });
 }
 
