@@ -171,6 +171,7 @@ async function runUnderLock(options: RunOptions, direction: Direction, body: (um
     timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     command: options.command ?? (direction === "up" ? "migrate" : "down"),
     onWaiting: (holder) => emit(options, { type: "lock-waiting", holder }),
+    leaveNoTrace: options.dryRun,
   });
   const state: RunState = {
     options,
@@ -207,15 +208,31 @@ async function runUnderLock(options: RunOptions, direction: Direction, body: (um
   }
 }
 
+/** A `--to` that names no migration is a typo: refuse it before taking the lock or creating any table. */
+function assertKnownTarget(options: RunOptions, to: string | 0 | undefined): void {
+  if (to === undefined || to === 0 || to === "0") return;
+  if (!options.migrations.some((unit) => unit.name === to)) {
+    throw new InvalidInputError(`no migration named "${to}"`, "Run `authdb status` to list migration names.");
+  }
+}
+
 /** Applies pending migrations in name order, up to and including `to` when given. */
-export function applyMigrations(options: RunOptions & { to?: string }): Promise<RunResult> {
-  return runUnderLock(options, "up", (umzug) => umzug.up(options.to ? { to: options.to } : {}));
+export async function applyMigrations(options: RunOptions & { to?: string }): Promise<RunResult> {
+  assertKnownTarget(options, options.to);
+  return runUnderLock(options, "up", async (umzug) => {
+    // Umzug rejects a `to` that is already applied; here that simply means nothing is left to do.
+    if (options.to && !(await umzug.pending()).some((m) => m.name === options.to)) return;
+    return umzug.up(options.to ? { to: options.to } : {});
+  });
 }
 
 /** Reverts the last migration, the last `step`, or down to `to` (`0` or "0": all), newest first. */
-export function revertMigrations(options: RunOptions & { to?: string | 0; step?: number }): Promise<RunResult> {
-  return runUnderLock(options, "down", (umzug) => {
+export async function revertMigrations(options: RunOptions & { to?: string | 0; step?: number }): Promise<RunResult> {
+  assertKnownTarget(options, options.to);
+  return runUnderLock(options, "down", async (umzug) => {
     if (options.to === 0 || options.to === "0") return umzug.down({ to: 0 });
+    // Reverting "down to" a migration that is not applied: nothing of it is left to revert.
+    if (options.to !== undefined && !(await umzug.executed()).some((m) => m.name === options.to)) return;
     if (options.to !== undefined) return umzug.down({ to: options.to });
     return umzug.down({ step: options.step ?? 1 });
   });

@@ -15,17 +15,19 @@ export interface LockOptions {
   /** Called once when the lock is busy, with whoever holds it. */
   onWaiting?: (holder: LockHolder | null) => void;
   pollMs?: number;
+  /** Leave no lock table behind (a dry run); only SQLite's lock uses a table. */
+  leaveNoTrace?: boolean;
 }
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
-export function lockDriverFor(sequelize: Sequelize, command = "migrate"): LockDriver {
+export function lockDriverFor(sequelize: Sequelize, command = "migrate", leaveNoTrace = false): LockDriver {
   const identity: LockIdentity = { pid: process.pid, host: os.hostname(), command };
   switch (dialectOf(sequelize)) {
     case "postgres":
       return postgresLockDriver(sequelize, identity);
     case "sqlite":
-      return sqliteLockDriver(sequelize, identity);
+      return sqliteLockDriver(sequelize, identity, { leaveNoTrace });
     case "mysql":
     case "mariadb":
       return mysqlLockDriver(sequelize);
@@ -43,7 +45,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Takes the database-wide migration lock, polling until `timeoutMs`; then LockTimeoutError (exit code 3). */
 export async function acquireMigrationLock(sequelize: Sequelize, options: LockOptions = {}): Promise<HeldLock> {
-  const driver = lockDriverFor(sequelize, options.command);
+  const driver = lockDriverFor(sequelize, options.command, options.leaveNoTrace);
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const pollMs = options.pollMs ?? 200;
   const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,4 @@
-import { DataTypes, QueryTypes, type Sequelize } from "sequelize";
+import { DataTypes, QueryTypes, Transaction, type Sequelize } from "sequelize";
 import { fromDatabaseDate, quoteIdentifier, toDatabaseDate } from "../../database";
 import type { HeldLock, LockDriver, LockHolder, LockIdentity } from "./types";
 
@@ -21,52 +21,92 @@ function isTaken(error: unknown): boolean {
   return (error as Error)?.name === "SequelizeUniqueConstraintError" || /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(String((error as Error)?.message));
 }
 
+/** A dry run that created the lock table drops it again; a process polling at that moment just tries again. */
+function isTableGone(error: unknown): boolean {
+  return new RegExp(`no such table: ${LOCK_TABLE}`, "i").test(String((error as Error)?.message ?? error));
+}
+
+export interface SqliteLockOptions {
+  /** Drop the lock table on release if this process created it (a dry run leaves the file as it found it). */
+  leaveNoTrace?: boolean;
+}
+
 /**
  * SQLite has no session locks, so the lock is a row (id = 1) that one process inserts. A crashed holder
  * leaves its row behind; a process on the same host sees that the pid is gone and takes the lock over,
  * so nobody cleans up by hand. (A SQLite file is local, so its migrators share the host.)
+ *
+ * An attempt reads before it writes: while the holder's migration transaction has the file's write
+ * lock, any write here would sit in SQLite's busy timeout (10 s) and overrun --lock-timeout.
  */
-export function sqliteLockDriver(sequelize: Sequelize, identity: LockIdentity): LockDriver {
+export function sqliteLockDriver(sequelize: Sequelize, identity: LockIdentity, options: SqliteLockOptions = {}): LockDriver {
   const table = quoteIdentifier(sequelize, LOCK_TABLE);
+  const tableExists = () => sequelize.getQueryInterface().tableExists(LOCK_TABLE);
 
-  async function readHolder(): Promise<(LockHolder & { pid: number; host: string }) | null> {
-    if (!(await sequelize.getQueryInterface().tableExists(LOCK_TABLE))) return null;
-    const rows = await sequelize.query<{ pid: number; host: string; command: string; since: unknown }>(
-      `SELECT pid, host, command, since FROM ${table} WHERE id = 1`,
-      { type: QueryTypes.SELECT },
-    );
+  async function readRow(): Promise<(LockHolder & { pid: number; host: string }) | null> {
+    if (!(await tableExists())) return null;
+    let rows;
+    try {
+      rows = await sequelize.query<{ pid: number; host: string; command: string; since: unknown }>(
+        `SELECT pid, host, command, since FROM ${table} WHERE id = 1`,
+        { type: QueryTypes.SELECT },
+      );
+    } catch (error) {
+      if (isTableGone(error)) return null;
+      throw error;
+    }
     const row = rows[0];
     return row ? { pid: Number(row.pid), host: row.host, command: row.command, since: fromDatabaseDate(row.since) ?? undefined } : null;
   }
 
-  async function removeIfStale(): Promise<void> {
-    const holder = await readHolder();
-    if (holder && holder.host === identity.host && !processIsAlive(holder.pid)) {
-      await sequelize.query(`DELETE FROM ${table} WHERE id = 1 AND pid = $1 AND host = $2`, { bind: [holder.pid, holder.host] });
-    }
+  /** A row left by a process that died on this host holds nothing: the next run takes it over. */
+  const isStale = (row: { pid: number; host: string }) => row.host === identity.host && !processIsAlive(row.pid);
+
+  async function readHolder(): Promise<LockHolder | null> {
+    const row = await readRow();
+    return row && !isStale(row) ? row : null;
   }
 
   return {
     async tryAcquire(): Promise<HeldLock | null> {
+      let createdTable = false;
       try {
-        await sequelize.getQueryInterface().createTable(LOCK_TABLE, {
-          id: { type: DataTypes.INTEGER, primaryKey: true, allowNull: false },
-          pid: { type: DataTypes.INTEGER, allowNull: false },
-          host: { type: DataTypes.STRING(255), allowNull: false },
-          command: { type: DataTypes.STRING(64), allowNull: false },
-          since: { type: DataTypes.DATE(3), allowNull: false },
-        });
-        await removeIfStale();
+        const holder = await readRow();
+        if (holder) {
+          if (!isStale(holder)) return null;
+          await sequelize.query(`DELETE FROM ${table} WHERE id = 1 AND pid = $1 AND host = $2`, { bind: [holder.pid, holder.host] });
+        }
+        if (!(await tableExists())) {
+          await sequelize.getQueryInterface().createTable(LOCK_TABLE, {
+            id: { type: DataTypes.INTEGER, primaryKey: true, allowNull: false },
+            pid: { type: DataTypes.INTEGER, allowNull: false },
+            host: { type: DataTypes.STRING(255), allowNull: false },
+            command: { type: DataTypes.STRING(64), allowNull: false },
+            since: { type: DataTypes.DATE(3), allowNull: false },
+          });
+          createdTable = true;
+        }
         await sequelize.query(`INSERT INTO ${table} (id, pid, host, command, since) VALUES (1, $1, $2, $3, $4)`, {
           bind: [identity.pid, identity.host, identity.command, toDatabaseDate("sqlite", new Date())],
         });
       } catch (error) {
-        if (isTaken(error) || isBusy(error)) return null;
+        if (isTaken(error) || isBusy(error) || isTableGone(error)) return null;
         throw error;
       }
       return {
         async release() {
-          await sequelize.query(`DELETE FROM ${table} WHERE id = 1 AND pid = $1 AND host = $2`, { bind: [identity.pid, identity.host] });
+          const deleteOwnRow = (transaction?: Transaction) =>
+            sequelize.query(`DELETE FROM ${table} WHERE id = 1 AND pid = $1 AND host = $2`, { bind: [identity.pid, identity.host], transaction });
+          if (!(createdTable && options.leaveNoTrace)) {
+            await deleteOwnRow();
+            return;
+          }
+          // One write transaction, so no other process can insert its row between the count and the drop.
+          await sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
+            await deleteOwnRow(transaction);
+            const [{ n }] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`, { type: QueryTypes.SELECT, transaction });
+            if (Number(n) === 0) await sequelize.getQueryInterface().dropTable(LOCK_TABLE, { transaction });
+          });
         },
       };
     },

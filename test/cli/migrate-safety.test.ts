@@ -1,0 +1,123 @@
+/**
+ * Issue 4 points 1, 2 and 8 as an operator meets them: a migrator killed mid-run leaves no lock to clean
+ * and no half migration; every command says what it did and how long it took; --to / down --to 0;
+ * a pending, untouched initial migration follows the config, an applied one never changes.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { AUTHDB_BIN } from "../helpers/cli";
+import { DIALECTS, INITIAL, createProject, fixture, listColumns, listTables, recordedNames, sleep, type TestProject } from "../migrator/support";
+
+describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
+  let project: TestProject;
+  afterEach(async () => project?.cleanup());
+
+  test("a migrate killed mid-migration (SIGKILL) leaves no lock behind and nothing half applied", async () => {
+    project = await createProject(`killed_${dialect.dialect}`, dialect, [fixture.sleeps]);
+    const child = spawn(process.execPath, [AUTHDB_BIN, "migrate", "--url", project.db.url], {
+      cwd: project.dir,
+      env: { ...process.env, NO_COLOR: "1", AUTHDB_TEST_SLEEP_MS: "60000" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    // The initial migration is committed before the sleeping one starts.
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes(`✔ ${INITIAL}`) && Date.now() < deadline) await sleep(100);
+    await sleep(500);
+    const during = JSON.parse((await project.authdb(["status", "--json"])).stdout);
+    expect(during.lock).toMatchObject({ held: true, pid: child.pid });
+    child.kill("SIGKILL");
+    await exited;
+
+    // PostgreSQL frees the advisory lock with the connection; SQLite's row names a dead pid on this host,
+    // which holds nothing (status says free, the next run takes the row over).
+    const status = JSON.parse((await project.authdb(["status", "--json"])).stdout);
+    expect(status.pending).toEqual([fixture.sleeps]);
+    expect(status.lock).toEqual({ held: false });
+    expect(await listTables(project.db.url)).not.toContain("slow");
+
+    const again = await project.authdb(["migrate", "--lock-timeout", "5"], { AUTHDB_TEST_SLEEP_MS: "0" });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`✔ ${fixture.sleeps}`);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.sleeps]);
+    expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).lock).toEqual({ held: false });
+  });
+
+  test("every command reports what it did and how long it took", async () => {
+    project = await createProject(`progress_${dialect.dialect}`, dialect, [fixture.extraOne]);
+    const duration = /\d+(\.\d+)? (ms|s)/;
+
+    const migrate = await project.authdb(["migrate"]);
+    expect(migrate.stdout).toMatch(/^Database: .* \(from --url\)$/m);
+    expect(migrate.stdout).toMatch(new RegExp(`✔ ${INITIAL}\\s+${duration.source}`));
+    expect(migrate.stdout).toMatch(new RegExp(`Applied 2 migrations in ${duration.source}\\.`));
+
+    const again = await project.authdb(["migrate"]);
+    expect(again.stdout).toMatch(new RegExp(`Already up to date: 2 migrations applied, none pending \\(${duration.source}\\)`));
+
+    const status = await project.authdb(["status"]);
+    expect(status.stdout).toMatch(new RegExp(`applied\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+${fixture.extraOne}`));
+    expect(status.stdout).toMatch(new RegExp(`2 applied, 0 pending\\. Lock: free\\. \\(${duration.source}\\)`));
+
+    const down = await project.authdb(["down", "--to", "0"]);
+    expect(down.code).toBe(0);
+    expect(down.stdout).toMatch(new RegExp(`✔ reverted ${fixture.extraOne}[\\s\\S]*✔ reverted ${INITIAL}`));
+    expect(down.stdout).toMatch(new RegExp(`Reverted 2 migrations in ${duration.source}\\.`));
+    const left = await listTables(project.db.url);
+    expect(left.filter((t) => !["SequelizeMeta", "authdb_migrations", "authdb_lock"].includes(t))).toEqual([]);
+
+    const nothing = await project.authdb(["down"]);
+    expect(nothing.stdout).toMatch(/Nothing to revert: no migration is applied/);
+
+    // (The fixture is dated after today; create refuses a name that would sort before it, so it goes first.)
+    rmSync(path.join(project.migrationsDir, fixture.extraOne));
+    const create = await project.authdb(["create", "add-phone-number"]);
+    expect(create.code).toBe(0);
+    expect(create.stdout).toMatch(/✔ Created migrations\/\d{14}-add-phone-number\.js/);
+  });
+
+  test("--to applies up to a migration; --to an applied one is a no-op; down --to reverts to and including it", async () => {
+    project = await createProject(`to_${dialect.dialect}`, dialect, [fixture.extraOne, fixture.extraTwo]);
+    const first = await project.authdb(["migrate", "--to", fixture.extraOne]);
+    expect(first.code).toBe(0);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.extraOne]);
+
+    const noop = await project.authdb(["migrate", "--to", INITIAL]);
+    expect(noop.code).toBe(0);
+    expect(noop.stdout).toMatch(/Already up to date/);
+
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    const down = await project.authdb(["down", "--to", fixture.extraOne]);
+    expect(down.code).toBe(0);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL]);
+  });
+
+  test("a pending, untouched initial migration follows the config; once applied it is never rewritten", async () => {
+    project = await createProject(`rerender_${dialect.dialect}`, dialect);
+    const configFile = path.join(project.dir, "authdb.config.js");
+    const initialFile = path.join(project.migrationsDir, INITIAL);
+    writeFileSync(configFile, `module.exports = { extend: { User: { phoneNumber: "STRING" } } };\n`);
+
+    const dry = await project.authdb(["migrate", "--dry-run"]);
+    expect(dry.stdout).toMatch(/would first be rendered again from the config/);
+    expect(dry.stdout).toContain("phone_number");
+    expect(readFileSync(initialFile, "utf8")).not.toContain("phone_number");
+
+    const migrate = await project.authdb(["migrate"]);
+    expect(migrate.code).toBe(0);
+    expect(migrate.stdout).toMatch(/Updated migrations\/20261123000000-authdb-initial\.js from authdb\.config\.js \(it was not applied yet\); commit it/);
+    expect(readFileSync(initialFile, "utf8")).toContain("phone_number");
+    expect(await listColumns(project.db.url, "users")).toContain("phone_number");
+
+    // Applied: a config change now leaves the file alone, and the checksum still matches.
+    writeFileSync(configFile, `module.exports = { extend: { User: { phoneNumber: "STRING", nickname: "STRING" } } };\n`);
+    const later = await project.authdb(["migrate"]);
+    expect(later.code).toBe(0);
+    expect(later.stdout).not.toMatch(/Updated/);
+    expect(readFileSync(initialFile, "utf8")).not.toContain("nickname");
+    expect((await project.authdb(["status", "--check"])).code).toBe(0);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Issue 4 point 4: `migrate --dry-run` prints the SQL of each pending migration, in order, and leaves the
+ * database exactly as it was (not even authdb's own tables); `--json` is one document on stdout.
+ */
+import { DIALECTS, INITIAL, createProject, fixture, listTables, recordedNames, type TestProject } from "./support";
+
+const CREATE_TABLE = { postgres: (t: string) => `CREATE TABLE IF NOT EXISTS "${t}"`, sqlite: (t: string) => `CREATE TABLE IF NOT EXISTS \`${t}\`` };
+
+describe.each(DIALECTS)("dry run on $dialect", (dialect) => {
+  let project: TestProject;
+  afterEach(async () => project?.cleanup());
+  const create = CREATE_TABLE[dialect.dialect];
+
+  test("on an empty database: prints each pending migration's CREATE TABLEs in order, exits 0, creates nothing", async () => {
+    project = await createProject(`dry_${dialect.dialect}`, dialect, [fixture.extraOne, fixture.extraTwo]);
+    const result = await project.authdb(["migrate", "--dry-run"]);
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    const out = result.stdout;
+    const positions = [
+      out.indexOf(`-- ${INITIAL}`),
+      ...["users", "accounts", "sessions", "verification_tokens", "authenticators"].map((t) => out.indexOf(create(t))),
+      out.indexOf(`-- ${fixture.extraOne}`),
+      out.indexOf(create("extra_one")),
+      out.indexOf(`-- ${fixture.extraTwo}`),
+      out.indexOf(create("extra_two")),
+    ];
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(out).toMatch(/ALTER TABLE .*extra_one.* ADD .*label/);
+    expect(out).toMatch(/Dry run: 3 pending migrations executed and rolled back; nothing changed/);
+    // authdb's bookkeeping is not part of what the migrations would run.
+    expect(out).not.toMatch(/SequelizeMeta|authdb_migrations|authdb_lock|START TRANSACTION|BEGIN|ROLLBACK/);
+
+    // Untouched: no Auth.js table, no SequelizeMeta, no authdb_migrations, no authdb_lock.
+    expect(await listTables(project.db.url)).toEqual([]);
+
+    // The real run afterwards applies the same three.
+    const real = await project.authdb(["migrate"]);
+    expect(real.code).toBe(0);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.extraOne, fixture.extraTwo]);
+  });
+
+  test("--json: one JSON document on stdout with the statements per migration, progress on stderr", async () => {
+    project = await createProject(`dry_json_${dialect.dialect}`, dialect, [fixture.extraOne]);
+    const result = await project.authdb(["migrate", "--dry-run", "--json"]);
+
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc).toMatchObject({ command: "migrate", dryRun: true, applied: [] });
+    expect(doc.statements.map((m: { name: string }) => m.name)).toEqual([INITIAL, fixture.extraOne]);
+    expect(doc.statements[0].statements[0]).toContain(create("users"));
+    expect(doc.statements[1].statements).toEqual([expect.stringContaining(create("extra_one"))]);
+    expect(result.stderr).toContain("Database:");
+    expect(result.stderr).toContain("Dry run:");
+    expect(await listTables(project.db.url)).toEqual([]);
+  });
+
+  test("after a partial apply: only the pending migrations; the applied state is left exactly as it was", async () => {
+    project = await createProject(`dry_partial_${dialect.dialect}`, dialect, [fixture.extraOne]);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    project.addFixture(fixture.extraTwo);
+    const before = { tables: await listTables(project.db.url), names: await recordedNames(project.db.url) };
+
+    const result = await project.authdb(["migrate", "--dry-run", "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).statements.map((m: { name: string }) => m.name)).toEqual([fixture.extraTwo]);
+    expect({ tables: await listTables(project.db.url), names: await recordedNames(project.db.url) }).toEqual(before);
+    expect((await project.authdb(["status", "--json"])).stdout).toContain(`"pending": [\n    "${fixture.extraTwo}"`);
+
+    // down --dry-run prints the revert and changes nothing either.
+    const down = await project.authdb(["down", "--dry-run"]);
+    expect(down.code).toBe(0);
+    expect(down.stdout).toMatch(/DROP TABLE/);
+    expect({ tables: await listTables(project.db.url), names: await recordedNames(project.db.url) }).toEqual(before);
+  });
+
+  test("a migration with transaction = false is listed as not executed, not run", async () => {
+    project = await createProject(`dry_optout_${dialect.dialect}`, dialect, [fixture.noTransactionFails]);
+    const result = await project.authdb(["migrate", "--dry-run"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`-- ${fixture.noTransactionFails}\n-- not executed: this migration opts out of transactions`);
+    expect(await listTables(project.db.url)).toEqual([]);
+  });
+});

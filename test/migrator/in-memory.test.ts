@@ -1,0 +1,41 @@
+/**
+ * Issue 2 point 6 / issue 4: `migrate(sequelize, config)` with no files renders the migrations `init`
+ * would write and applies them through the same runner (lock, transaction, checksums), idempotently.
+ */
+import { QueryTypes, Sequelize } from "sequelize";
+import { migrate } from "../../src/migrator";
+import { AUTHJS_TABLES, INITIAL } from "./support";
+
+describe("programmatic migrate() on sqlite::memory:", () => {
+  let sequelize: Sequelize;
+  beforeEach(() => {
+    sequelize = new Sequelize("sqlite::memory:", { logging: false });
+  });
+  afterEach(async () => sequelize.close());
+
+  test("creates the Auth.js tables with the custom column, and applies nothing the second time", async () => {
+    const config = { extend: { User: { phoneNumber: "STRING" as const } } };
+    const events: string[] = [];
+    const first = await migrate(sequelize, config, { onEvent: (event) => events.push(event.type) });
+    expect(first.migrations.map((m) => m.name)).toEqual([INITIAL]);
+    expect(events).toEqual(["lock-acquired", "migrating", "migrated"]);
+
+    const tables = (await sequelize.getQueryInterface().showAllTables()).map(String);
+    for (const table of AUTHJS_TABLES) expect(tables).toContain(table);
+    const users = await sequelize.getQueryInterface().describeTable("users");
+    expect(Object.keys(users).sort()).toEqual(["email", "email_verified", "id", "image", "name", "phone_number"]);
+    expect(users.phone_number).toMatchObject({ type: "VARCHAR(255)", allowNull: true });
+
+    const second = await migrate(sequelize, config);
+    expect(second.migrations).toEqual([]);
+    const meta = await sequelize.query<{ name: string }>(`SELECT name FROM "SequelizeMeta"`, { type: QueryTypes.SELECT });
+    expect(meta.map((r) => r.name)).toEqual([INITIAL]);
+    const sums = await sequelize.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM authdb_migrations`, { type: QueryTypes.SELECT });
+    expect(sums).toEqual([{ name: INITIAL, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+  });
+
+  test("a different config after the initial migration is applied is a changed migration (exit code 6), not a silent re-run", async () => {
+    await migrate(sequelize, {});
+    await expect(migrate(sequelize, { extend: { User: { phoneNumber: "STRING" } } })).rejects.toMatchObject({ exitCode: 6 });
+  });
+});
