@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Sequelize, Transaction } from "sequelize";
+import type { Sequelize } from "sequelize";
+import { dialectOf } from "../database";
+import { runInSqliteTransaction } from "./sqliteTransaction";
 
 /**
  * Sequelize 6 puts a query in a transaction only when it is passed one or when CLS is on. Migration
@@ -52,11 +54,15 @@ function enableCls(sequelize: Sequelize): () => void {
   };
 }
 
-/** Runs `fn` in one transaction that every query inside it joins, passed a transaction or not. */
-export async function runInTransaction<T>(sequelize: Sequelize, fn: (transaction: Transaction) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in one transaction that every query inside it joins, passed a transaction or not.
+ * SQLite gets its own procedure (foreign keys off around the transaction): see sqliteTransaction.ts.
+ */
+export async function runInTransaction<T>(sequelize: Sequelize, fn: () => Promise<T>): Promise<T> {
+  if (dialectOf(sequelize) === "sqlite") return runInSqliteTransaction(sequelize, fn);
   const restore = enableCls(sequelize);
   try {
-    return await sequelize.transaction((transaction) => fn(transaction));
+    return await sequelize.transaction(() => fn());
   } finally {
     restore();
   }
