@@ -7,5 +7,5 @@ module.exports = {
   testTimeout: 120000,
   // Database suites create their own database or schema, so they could run in parallel; the machine has
   // two cores and the CLI suites spawn processes, so `npm test` runs them in band.
-  verbose: false,
+  reporters: ["default", "<rootDir>/test/helpers/summaryReporter.js"],
 };
