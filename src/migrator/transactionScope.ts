@@ -1,30 +1,52 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Sequelize } from "sequelize";
+import type { Sequelize, Transaction, TransactionOptions } from "sequelize";
 import { dialectOf } from "../database";
 import { runInSqliteTransaction } from "./sqliteTransaction";
 
 /**
- * Sequelize 6 puts a query in a transaction only when it is passed one or when CLS is on. Migration
- * files written the sequelize-cli way pass none, so for the length of a migration we switch CLS on with
- * this AsyncLocalStorage namespace (the get/set/run/bind surface Sequelize calls), then restore whatever
- * the application had. Only code running inside our transaction's async context is affected.
+ * Every statement of a migration must land in the migration's transaction, but Sequelize 6 puts a
+ * query in a transaction only when it is passed one or when CLS is on, and files written the
+ * sequelize-cli way pass none. So while a migration runs:
+ *
+ * - CLS is on, with this AsyncLocalStorage namespace (the get/set/run/bind surface Sequelize calls).
+ *   Outside a migration's async context it answers from the namespace the application had, so an app
+ *   that uses CLS itself keeps its transactions.
+ * - `sequelize.transaction()` called from inside the migration without a `transaction` option becomes a
+ *   savepoint of the migration's transaction (Sequelize would otherwise open a second connection that
+ *   commits on its own, or on SQLite waits for the migration's write lock).
  */
 const store = new AsyncLocalStorage<Map<string, unknown>>();
 
-const namespace = {
-  get: (key: string) => store.getStore()?.get(key),
-  set: (key: string, value: unknown) => store.getStore()?.set(key, value),
-  run(fn: (context: Map<string, unknown>) => unknown) {
-    const context = new Map<string, unknown>();
+interface ClsNamespace {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  run(fn: (context: Map<string, unknown>) => unknown): unknown;
+  bind<F>(fn: F): F;
+}
+
+let appNamespace: ClsNamespace | undefined;
+
+const namespace: ClsNamespace = {
+  get: (key) => {
+    const context = store.getStore();
+    return context ? context.get(key) : appNamespace?.get(key);
+  },
+  set: (key, value) => {
+    const context = store.getStore();
+    if (context) context.set(key, value);
+    else appNamespace?.set(key, value);
+  },
+  run(fn) {
+    // A new context inherits the enclosing one, as cls-hooked's does.
+    const context = new Map(store.getStore());
     store.run(context, () => fn(context));
     return context;
   },
-  bind: <F>(fn: F) => fn,
+  bind: (fn) => fn,
 };
 
-type ClsHolder = { _cls?: unknown };
-
-const activeScopes = new Map<ClsHolder, { previous: unknown; depth: number }>();
+type ClsHolder = { _cls?: ClsNamespace };
+type TransactionMethod = Sequelize["transaction"];
 
 /** The classes Sequelize reads `_cls` from: the base class (queries) and the instance's constructor (transactions). */
 function clsHolders(sequelize: Sequelize): ClsHolder[] {
@@ -33,24 +55,50 @@ function clsHolders(sequelize: Sequelize): ClsHolder[] {
   return base === own ? [base] : [base, own];
 }
 
-function enableCls(sequelize: Sequelize): () => void {
-  const holders = clsHolders(sequelize);
-  for (const holder of holders) {
-    const scope = activeScopes.get(holder);
-    if (scope) scope.depth++;
-    else {
-      activeScopes.set(holder, { previous: holder._cls, depth: 1 });
-      holder._cls = namespace;
-    }
+/** The migration's transaction, when the caller runs inside one. */
+function currentMigrationTransaction(): Transaction | undefined {
+  return (store.getStore()?.get("transaction") as Transaction | null | undefined) ?? undefined;
+}
+
+function nestInMigrationTransaction(original: TransactionMethod): TransactionMethod {
+  return function (this: Sequelize, options?: unknown, autoCallback?: unknown) {
+    if (typeof options === "function") [options, autoCallback] = [{}, options];
+    const parent = currentMigrationTransaction();
+    const given = (options ?? {}) as TransactionOptions;
+    const nested = parent && !given.transaction ? { ...given, transaction: parent } : given;
+    return (original as (...args: unknown[]) => unknown).call(this, nested, autoCallback);
+  } as TransactionMethod;
+}
+
+const active = new Map<Sequelize, { depth: number; restore: () => void }>();
+
+/** Switches the two mechanisms on for `sequelize` (nested runs share them); returns the way back. */
+function enterMigrationMode(sequelize: Sequelize): () => void {
+  const entry = active.get(sequelize);
+  if (entry) {
+    entry.depth++;
+  } else {
+    const holders = clsHolders(sequelize);
+    const previous = holders.map((holder) => holder._cls);
+    appNamespace = previous[0];
+    for (const holder of holders) holder._cls = namespace;
+    const hadOwnTransaction = Object.prototype.hasOwnProperty.call(sequelize, "transaction");
+    const original = sequelize.transaction;
+    sequelize.transaction = nestInMigrationTransaction(original);
+    active.set(sequelize, {
+      depth: 1,
+      restore: () => {
+        holders.forEach((holder, i) => (holder._cls = previous[i]));
+        if (hadOwnTransaction) sequelize.transaction = original;
+        else delete (sequelize as Partial<Sequelize>).transaction;
+      },
+    });
   }
   return () => {
-    for (const holder of holders) {
-      const scope = activeScopes.get(holder)!;
-      if (--scope.depth === 0) {
-        holder._cls = scope.previous;
-        activeScopes.delete(holder);
-      }
-    }
+    const current = active.get(sequelize)!;
+    if (--current.depth > 0) return;
+    current.restore();
+    active.delete(sequelize);
   };
 }
 
@@ -59,11 +107,16 @@ function enableCls(sequelize: Sequelize): () => void {
  * SQLite gets its own procedure (foreign keys off around the transaction): see sqliteTransaction.ts.
  */
 export async function runInTransaction<T>(sequelize: Sequelize, fn: () => Promise<T>): Promise<T> {
-  if (dialectOf(sequelize) === "sqlite") return runInSqliteTransaction(sequelize, fn);
-  const restore = enableCls(sequelize);
+  const leave = enterMigrationMode(sequelize);
   try {
+    if (dialectOf(sequelize) === "sqlite") {
+      return await runInSqliteTransaction(sequelize, (transaction) => {
+        const context = new Map<string, unknown>([["transaction", transaction]]);
+        return store.run(context, fn);
+      });
+    }
     return await sequelize.transaction(() => fn());
   } finally {
-    restore();
+    leave();
   }
 }

@@ -20,6 +20,8 @@ export const fixture = {
   failsHalfway: "20261124000002-fails-halfway.js",
   noTransactionFails: "20261124000003-no-transaction-fails.js",
   sleeps: "20261124000004-sleeps.js",
+  ownTransactionFails: "20261124000005-own-transaction-fails.js",
+  ownTransaction: "20261124000006-own-transaction.js",
 } as const;
 
 export const AUTHJS_TABLES = ["users", "accounts", "sessions", "verification_tokens", "authenticators"];

@@ -89,4 +89,25 @@ describe.each(DIALECTS)("per-migration transaction on $dialect", (dialect) => {
     expect(await listTables(project.db.url)).not.toContain("extra_one");
     expect(await recordedNames(project.db.url)).toEqual({ meta: [INITIAL], checksums: [INITIAL] });
   });
+
+  test("a migration that opens its own transaction joins the migration's: a later failure rolls all of it back", async () => {
+    project = await createProject(`tx_nested_fail_${dialect.dialect}`, dialect, [fixture.ownTransactionFails]);
+    const result = await project.authdb(["migrate"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(DATABASE_ERROR[dialect.dialect]);
+    expect(result.stderr).toMatch(/nothing of it remains/);
+    expect(await listTables(project.db.url)).not.toContain("t3");
+    expect(await listColumns(project.db.url, "users")).not.toContain("nick");
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL]);
+  });
+
+  test("a migration with its own managed and unmanaged transactions applies and reverts", async () => {
+    project = await createProject(`tx_nested_ok_${dialect.dialect}`, dialect, [fixture.ownTransaction]);
+    const result = await project.authdb(["migrate"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(await listColumns(project.db.url, "t4")).toEqual(["id", "label"]);
+    expect((await project.authdb(["down"])).code).toBe(0);
+    expect(await listTables(project.db.url)).not.toContain("t4");
+  });
 });
