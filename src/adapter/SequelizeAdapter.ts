@@ -174,13 +174,8 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
       if (!updated) throw new UnknownRecordError(`updateUser: there is no user with id ${JSON.stringify(user.id)}`);
       return updated;
     },
-    /** Removes the user's authenticators, sessions and accounts (whether or not the schema cascades), then the user. */
-    async deleteUser(id) {
-      if (normalizeUuid(id) === null) return null;
-      await ready();
-      for (const table of [Authenticator, Session, Account]) await execute(sql.byUser(table).delete, { userId: id });
-      return deleteRow<AdapterUser>(User, ["id"], { id });
-    },
+    /** One statement: the migrated foreign keys cascade to the user's accounts, sessions and authenticators. */
+    deleteUser: (id) => deleteRow<AdapterUser>(User, ["id"], { id }),
 
     // Accounts. Token fields Auth.js does not store (expires_in, …) are ignored: only the table's columns are written.
     linkAccount: (account) => insertRow<AdapterAccount>(Account, { ...account, id: normalizeUuid((account as Row).id) ?? randomUUID() }),
@@ -209,7 +204,7 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     async listAuthenticatorsByUserId(userId) {
       if (normalizeUuid(userId) === null) return [];
       await ready();
-      const found = await rows(sql.byUser(Authenticator).select, { userId });
+      const found = await rows(sql.byUser(Authenticator), { userId });
       return found.map((row) => fromRow<AdapterAuthenticator>(Authenticator, row, dialect));
     },
     async updateAuthenticatorCounter(credentialID, counter) {

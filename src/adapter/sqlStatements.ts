@@ -136,17 +136,12 @@ export class SqlStatements {
     }));
   }
 
-  /** The rows of `table` that belong to a user (authenticators, sessions, accounts), by their user reference. */
-  byUser(table: TableSpec): { select: Statement; delete: Statement } {
-    const select = this.memo(`byUser:select:${table.model}`, () => ({
+  /** The rows of `table` that belong to a user (their authenticators), by the user reference. */
+  byUser(table: TableSpec): Statement {
+    return this.memo(`byUser:${table.model}`, () => ({
       sql: `${this.label(`select ${table.model} by user`)}SELECT ${this.selectList(table)} FROM ${this.q(table.table)} WHERE ${this.where(table, ["userId"], 1)}`,
       bind: [this.column(table, "userId")],
     }));
-    const remove = this.memo(`byUser:delete:${table.model}`, () => ({
-      sql: `${this.label(`delete ${table.model} by user`)}DELETE FROM ${this.q(table.table)} WHERE ${this.where(table, ["userId"], 1)}`,
-      bind: [this.column(table, "userId")],
-    }));
-    return { select, delete: remove };
   }
 
   /** `"accounts"."user_id" = "users"."id"`, from the column's foreign key in the Schema. */

@@ -79,5 +79,7 @@ export class Output {
   crash(error: unknown): void {
     const c = this.errColors;
     this.err.write(`${c.red(c.bold("Unexpected error"))} (please report it with the output below):\n${error instanceof Error ? error.stack : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.json && !documentWritten) this.out.write(`${JSON.stringify({ error: { type: "UnexpectedError", message, exitCode: 1 } }, null, 2)}\n`);
   }
 }

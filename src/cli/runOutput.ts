@@ -10,6 +10,9 @@ export function reportMigratorEvent(output: Output, event: MigratorEvent, lockTi
     case "lock-acquired":
       if (event.waitedMs >= 1000) output.line(`Got the migration lock after ${(event.waitedMs / 1000).toFixed(1)} s.`);
       break;
+    case "warning":
+      output.warn(event.message);
+      break;
     case "migrated":
       output.success(`${event.name}`, event.durationMs);
       break;

@@ -47,7 +47,21 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): ParsedDataba
 
 /** The URL with its password masked, for messages and logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+  // Up to the last "@" before the path, so an unencoded "@" in the password is masked too.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i, (whole, scheme: string, credentials: string) => {
+    const user = credentials.split(":")[0];
+    return credentials.includes(":") ? `${scheme}${user}:***@` : whole;
+  });
+}
+
+/**
+ * "CI=…" or "NODE_ENV=production" when this process runs in CI or a deploy, else null. There authdb
+ * neither falls back to a local SQLite file nor rewrites files in the checkout.
+ */
+export function deployEnvironment(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.CI && !["false", "0"].includes(env.CI.toLowerCase())) return `CI=${env.CI}`;
+  if (env.NODE_ENV === "production") return "NODE_ENV=production";
+  return null;
 }
 
 export type UrlSource = "--url" | "config" | "DATABASE_URL" | "default";
@@ -63,8 +77,9 @@ export function resolveDatabaseUrl(input: { flag?: string; config?: string; env?
   if (input.flag) return { url: input.flag, source: "--url" };
   if (input.config) return { url: input.config, source: "config" };
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, source: "DATABASE_URL" };
-  if (env.CI === "true" || env.NODE_ENV === "production") {
-    const why = env.CI === "true" ? "CI=true" : "NODE_ENV=production";
+  const deploy = deployEnvironment(env);
+  if (deploy) {
+    const why = deploy;
     throw new InvalidInputError(
       `no database URL given, and with ${why} authdb does not fall back to the local SQLite file`,
       "Pass --url, set url in authdb.config, or set DATABASE_URL.",

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { tablesInOrder, type ColumnSpec, type Schema, type TableSpec } from "../schema";
 import { renderTemplate } from "../templates";
 import { BLANK_FINGERPRINT, stampFingerprint } from "./fingerprint";
@@ -74,8 +75,9 @@ export function renderEmptyMigration(name: string): string {
   return renderTemplate("empty-migration.js", { description: `${name}: created by \`authdb create\`.` });
 }
 
+/** The config `init` writes; the folder is a JS string literal, with forward slashes on every OS. */
 export function renderConfigFile(migrationsDir: string): string {
-  return renderTemplate("authdb.config.js", { migrationsDir });
+  return renderTemplate("authdb.config.js", { migrationsDir: JSON.stringify(migrationsDir.split(path.sep).join("/")) });
 }
 
 /** `20261123093015`: UTC, to the second, as sequelize-cli names its files. */

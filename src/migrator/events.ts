@@ -6,6 +6,7 @@ export type MigratorEvent =
   | { type: "lock-acquired"; waitedMs: number }
   | { type: "migrating" | "reverting"; name: string }
   | { type: "migrated" | "reverted"; name: string; durationMs: number }
+  | { type: "warning"; message: string }
   | { type: "dry-run"; name: string; direction: "up" | "down"; statements: string[]; skipped?: string };
 
 export type MigratorListener = (event: MigratorEvent) => void;

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { Sequelize } from "sequelize";
 import { Umzug, type MigrationParams } from "umzug";
 import { dialectOf, hasTransactionalDdl } from "../database";
-import { AuthdbError, InvalidInputError, MigrationFailedError } from "../errors";
+import { AuthdbError, ChangedMigrationError, InvalidInputError, MigrationFailedError } from "../errors";
 import { databaseMessage } from "./databaseMessage";
 import type { MigratorEvent, MigratorListener } from "./events";
 import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS } from "./lock";
@@ -180,32 +180,43 @@ async function runUnderLock(options: RunOptions, direction: Direction, body: (um
   };
   emit(options, { type: "lock-acquired", waitedMs: state.result.lockWaitMs });
   try {
-    const umzug = createUmzug(state);
-    if (!options.dryRun) {
-      await state.store.ensureTables();
-      if (!options.allowChanged) assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations));
-      await body(umzug, state);
-      return state.result;
-    }
-    const restoreLogging = captureStatements(state);
-    try {
-      await runInTransaction(sequelize, async () => {
-        await state.store.ensureTables();
-        if (!options.allowChanged) assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations));
-        await body(umzug, state);
-        throw new DryRunRollback("dry run");
-      });
-    } catch (error) {
-      if (!(unwrapUmzugError(error) instanceof DryRunRollback)) throw error;
-    } finally {
-      restoreLogging();
-    }
-    return state.result;
+    return await runLocked(state, body);
   } catch (error) {
     throw unwrapUmzugError(error);
   } finally {
-    await lock.release();
+    // A failed release must not hide what happened under the lock; the lock frees itself anyway when
+    // its connection closes (PostgreSQL, MySQL) or its process is gone (SQLite).
+    await lock.release().catch((releaseError: unknown) => {
+      emit(options, { type: "warning", message: `could not release the migration lock cleanly (${(releaseError as Error)?.message ?? releaseError}); it is freed when this process exits` });
+    });
   }
+}
+
+/** The run itself, with the lock held: records ensured, checksums checked, then `body` (in one rolled-back transaction for a dry run). */
+async function runLocked(state: RunState, body: (umzug: ReturnType<typeof createUmzug>, state: RunState) => Promise<unknown>): Promise<RunResult> {
+  const { options } = state;
+  const umzug = createUmzug(state);
+  const prepareAndRun = async () => {
+    await state.store.ensureTables();
+    if (!options.allowChanged) assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations));
+    await body(umzug, state);
+  };
+  if (!options.dryRun) {
+    await prepareAndRun();
+    return state.result;
+  }
+  const restoreLogging = captureStatements(state);
+  try {
+    await runInTransaction(options.sequelize, async () => {
+      await prepareAndRun();
+      throw new DryRunRollback("dry run");
+    });
+  } catch (error) {
+    if (!(unwrapUmzugError(error) instanceof DryRunRollback)) throw error;
+  } finally {
+    restoreLogging();
+  }
+  return state.result;
 }
 
 /** A `--to` that names no migration is a typo: refuse it before taking the lock or creating any table. */
@@ -226,10 +237,36 @@ export async function applyMigrations(options: RunOptions & { to?: string }): Pr
   });
 }
 
+/** The applied migrations a down would revert, newest first. */
+function revertTargets(applied: string[], options: { to?: string | 0; step?: number }): string[] {
+  const newestFirst = [...applied].reverse();
+  if (options.to === 0 || options.to === "0") return newestFirst;
+  if (options.to !== undefined) {
+    const to = options.to;
+    return applied.includes(to) ? newestFirst.filter((name) => name >= to) : [];
+  }
+  return newestFirst.slice(0, options.step ?? 1);
+}
+
+/**
+ * Umzug skips applied migrations that have no file, so `down` would revert the next older one while the
+ * newer stays recorded. A down needs the file's own down(): refuse, even with --allow-changed.
+ */
+function assertRevertable(targets: string[], units: MigrationUnit[]): void {
+  const known = new Set(units.map((unit) => unit.name));
+  const missing = targets.filter((name) => !known.has(name));
+  if (!missing.length) return;
+  throw new ChangedMigrationError(
+    `cannot revert ${missing.join(", ")}: applied, but the file is missing`,
+    "Restore the file (e.g. git checkout) and run down again: a revert runs the file's own down().",
+  );
+}
+
 /** Reverts the last migration, the last `step`, or down to `to` (`0` or "0": all), newest first. */
 export async function revertMigrations(options: RunOptions & { to?: string | 0; step?: number }): Promise<RunResult> {
   assertKnownTarget(options, options.to);
-  return runUnderLock(options, "down", async (umzug) => {
+  return runUnderLock(options, "down", async (umzug, state) => {
+    assertRevertable(revertTargets((await state.store.listApplied()).map((m) => m.name), options), options.migrations);
     if (options.to === 0 || options.to === "0") return umzug.down({ to: 0 });
     // Reverting "down to" a migration that is not applied: nothing of it is left to revert.
     if (options.to !== undefined && !(await umzug.executed()).some((m) => m.name === options.to)) return;

@@ -1,6 +1,6 @@
 import { AUTHJS_TABLES, builtinColumnName } from "./authjsTables";
 import { CustomColumnError, resolveCustomColumn, type CustomColumnInput } from "./customColumns";
-import { identifierProblem } from "./naming";
+import { identifierProblem, MAX_IDENTIFIER_LENGTH } from "./naming";
 import { MODEL_NAMES, type ColumnSpec, type IndexSpec, type ModelName, type Schema, type TableSpec } from "./types";
 
 export interface SchemaOptions {
@@ -63,6 +63,19 @@ function addCustomColumns(table: TableSpec, extend: Record<string, CustomColumnI
   }
 }
 
+/** Index names derive from the table and column names; a database would silently truncate a long one. */
+function assertIndexNamesFit(table: TableSpec, renamed: boolean): void {
+  for (const index of table.indexes) {
+    if (index.name.length <= MAX_IDENTIFIER_LENGTH) continue;
+    const custom = table.columns.find((c) => c.custom && index.columns.includes(c.column));
+    const path = custom && !renamed ? `extend.${table.model}.${custom.attribute}` : `tables.${table.model}`;
+    throw new SchemaConfigError(
+      path,
+      `gives the index name "${index.name}" (${index.name.length} characters; databases keep ${MAX_IDENTIFIER_LENGTH}): choose a shorter ${custom && !renamed ? "column" : "table"} name`,
+    );
+  }
+}
+
 /** Resolves the Auth.js table set plus the user's custom columns into one Schema. */
 export function buildSchema(options: SchemaOptions = {}): Schema {
   for (const model of Object.keys(options.extend ?? {})) {
@@ -87,6 +100,7 @@ export function buildSchema(options: SchemaOptions = {}): Schema {
     ].map((index) => ({ ...index, name: indexName(table, index.columns, index.unique) }));
     spec.indexes.push(...keyIndexes);
     addCustomColumns(spec, options.extend?.[model] ?? {});
+    assertIndexNamesFit(spec, options.tables?.[model] !== undefined);
     tables[model] = spec;
   }
   return { tables };

@@ -87,12 +87,25 @@ describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
 
     const noop = await project.authdb(["migrate", "--to", INITIAL]);
     expect(noop.code).toBe(0);
-    expect(noop.stdout).toMatch(/Already up to date/);
+    expect(noop.stdout).toMatch(new RegExp(`Nothing to apply: ${INITIAL} is already applied \\(1 migration pending after it;`));
 
     expect((await project.authdb(["migrate"])).code).toBe(0);
     const down = await project.authdb(["down", "--to", fixture.extraOne]);
     expect(down.code).toBe(0);
     expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL]);
+    const notApplied = await project.authdb(["down", "--to", fixture.extraTwo]);
+    expect(notApplied.code).toBe(0);
+    expect(notApplied.stdout).toContain(`Nothing to revert: ${fixture.extraTwo} is not applied`);
+  });
+
+  test("down refuses to skip an applied migration whose file is missing, even with --allow-changed", async () => {
+    project = await createProject(`down_missing_${dialect.dialect}`, dialect, [fixture.extraOne, fixture.extraTwo]);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    rmSync(path.join(project.migrationsDir, fixture.extraTwo));
+    const down = await project.authdb(["down", "--allow-changed"]);
+    expect(down.code).toBe(6);
+    expect(down.stderr).toContain(`cannot revert ${fixture.extraTwo}: applied, but the file is missing`);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.extraOne, fixture.extraTwo]);
   });
 
   test("a pending, untouched initial migration follows the config; once applied it is never rewritten", async () => {

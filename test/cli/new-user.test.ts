@@ -45,7 +45,8 @@ describe.each(targets)("a new user on $name", (target) => {
     await db.drop();
     tmp.cleanup();
   });
-  const run = (...args: string[]) => runAuthdb(args, { cwd: tmp.dir });
+  // A developer's machine: not CI, not production (CI would refuse to rewrite the initial migration).
+  const run = (...args: string[]) => runAuthdb(args, { cwd: tmp.dir, env: { CI: undefined, NODE_ENV: undefined } });
 
   test("init writes the config and the initial migration, and says what to do next", async () => {
     const result = await run("init");
@@ -134,9 +135,36 @@ describe("configs a user may write", () => {
     expect(await sqliteColumns(path.join(tmp.dir, "authdb.sqlite"), "users")).toContain("phone_number");
   });
 
+  test("in CI a config that no longer matches the pending initial migration is warned about, and the committed file is applied", async () => {
+    expect((await runAuthdb(["init"], { cwd: tmp.dir })).code).toBe(0);
+    const file = path.join(tmp.dir, "migrations", INITIAL_MIGRATION_NAME);
+    const committed = readFileSync(file, "utf8");
+    const configFile = path.join(tmp.dir, "authdb.config.js");
+    writeFileSync(configFile, readFileSync(configFile, "utf8").replace(`// phoneNumber: "STRING",`, `phoneNumber: "STRING",`));
+    const url = `sqlite:${path.join(tmp.dir, "ci.sqlite")}`;
+    const result = await runAuthdb(["migrate", "--url", url], { cwd: tmp.dir, env: { CI: "true" } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/warning .*does not match authdb\.config\.js \(CI=true: applying the file as committed\)/);
+    expect(readFileSync(file, "utf8")).toBe(committed);
+    expect(await sqliteColumns(path.join(tmp.dir, "ci.sqlite"), "users")).not.toContain("phone_number");
+  });
+
+  test("init --migrations-dir writes the folder into the new config; a different one than an existing config's is refused", async () => {
+    const first = await runAuthdb(["init", "--migrations-dir", "db/auth migrations"], { cwd: tmp.dir });
+    expect(first.code).toBe(0);
+    expect(readFileSync(path.join(tmp.dir, "authdb.config.js"), "utf8")).toContain(`migrationsDir: "db/auth migrations",`);
+    expect(existsSync(path.join(tmp.dir, "db", "auth migrations", INITIAL_MIGRATION_NAME))).toBe(true);
+    const status = await runAuthdb(["status", "--json", "--url", `sqlite:${path.join(tmp.dir, "s.sqlite")}`], { cwd: tmp.dir });
+    expect(JSON.parse(status.stdout).pending).toEqual([INITIAL_MIGRATION_NAME]);
+    const other = await runAuthdb(["init", "--migrations-dir", "elsewhere"], { cwd: tmp.dir });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--migrations-dir elsewhere differs from migrationsDir in authdb\.config\.js \(db\/auth migrations\)/);
+  });
+
   test("create writes an empty timestamped migration that migrate then applies", async () => {
     expect((await runAuthdb(["init"], { cwd: tmp.dir })).code).toBe(0);
     const created = await runAuthdb(["create", "add audit table"], { cwd: tmp.dir });
+    expect(created.stdout).toMatch(/Done in \d+ ms\./);
     expect(created.code).toBe(0);
     const name = /Created migrations\/(\d{14}-add-audit-table\.js)/.exec(created.stdout)?.[1];
     expect(name).toBeDefined();

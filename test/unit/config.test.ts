@@ -64,7 +64,7 @@ describe("database URL resolution", () => {
     expect(resolveDatabaseUrl({ env: {} })).toEqual({ url: "sqlite:./authdb.sqlite", source: "default" });
   });
 
-  test.each([{ CI: "true" }, { NODE_ENV: "production" }])("refuses the SQLite fallback with %j", (env) => {
+  test.each([{ CI: "true" }, { CI: "1" }, { NODE_ENV: "production" }])("refuses the SQLite fallback with %j", (env) => {
     expect(() => resolveDatabaseUrl({ env })).toThrow(InvalidInputError);
     expect(() => resolveDatabaseUrl({ env })).toThrow(/does not fall back to the local SQLite file/);
   });
@@ -79,6 +79,8 @@ describe("database URL resolution", () => {
 
   test("never prints a password", () => {
     expect(redactUrl("postgres://user:s3cret@host:5432/db")).toBe("postgres://user:***@host:5432/db");
+    expect(redactUrl("postgres://user:p@ss@host:5432/db")).toBe("postgres://user:***@host:5432/db");
+    expect(redactUrl("postgres://user@host:5432/db")).toBe("postgres://user@host:5432/db");
     expect(() => parseDatabaseUrl("oracle://user:s3cret@host/db")).toThrow(/oracle:\/\/user:\*\*\*@host\/db/);
   });
 });

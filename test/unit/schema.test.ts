@@ -90,6 +90,13 @@ describe("buildSchema: custom columns from extend", () => {
     expect(() => buildSchema({ tables: { Session: "users" } })).toThrow(/tables\.Session "users" is already the table of User/);
   });
 
+  test("rejects a table name whose derived index names would be truncated by the database", () => {
+    expect(() => buildSchema({ tables: { Account: "oauth_provider_accounts_for_the_application_users" } })).toThrow(
+      /tables\.Account gives the index name "oauth_provider_accounts_for_the_application_users_provider_provider_account_id_unique" \(85 characters; databases keep 63\): choose a shorter table name/,
+    );
+    expect(() => buildSchema({ extend: { User: { [`a${"b".repeat(50)}`]: { type: "STRING", unique: true } } } })).toThrow(/extend\.User\.abbb+ gives the index name .* choose a shorter column name/);
+  });
+
   test("renamed tables flow into foreign keys and index names", () => {
     const schema = buildSchema({ tables: { User: "auth_users", Account: "auth_accounts" } });
     expect(column(schema.tables.Account, "user_id")?.references?.table).toBe("auth_users");

@@ -1,15 +1,17 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { InvalidInputError } from "../../errors";
 import { migrationFileName, renderEmptyMigration } from "../../migrations/renderMigration";
 import { readMigrationDir } from "../../migrator";
 import { withGlobalOptions } from "../options";
-import { Output } from "../output";
+import { Output, formatDuration } from "../output";
 import { openProject, relativePath, type GlobalOptions } from "../project";
 
 async function create(name: string, options: GlobalOptions): Promise<void> {
   const output = new Output({ json: options.json });
+  const started = performance.now();
   const project = await openProject(options);
   let fileName: string;
   try {
@@ -27,6 +29,7 @@ async function create(name: string, options: GlobalOptions): Promise<void> {
   mkdirSync(project.migrationsDir, { recursive: true });
   writeFileSync(file, renderEmptyMigration(fileName));
   output.success(`Created ${relativePath(file)}`);
+  output.line(`Done in ${formatDuration(performance.now() - started)}.`);
   output.next("write its up() and down(), then run `npx authdb migrate`.");
   output.result({ command: "create", file });
 }

@@ -38,7 +38,8 @@ async function downCommand(options: DownOptions): Promise<void> {
       printDryRun(output, result.dryRun);
       output.line(`Dry run: ${result.dryRun.length} migration${result.dryRun.length === 1 ? "" : "s"} reverted and rolled back; nothing changed (${formatDuration(total)}).`);
     } else if (result.migrations.length === 0) {
-      output.line(`Nothing to revert: no migration is applied (${formatDuration(total)}).`);
+      const why = options.to !== undefined && options.to !== "0" ? `${options.to} is not applied` : "no migration is applied";
+      output.line(`Nothing to revert: ${why} (${formatDuration(total)}).`);
     } else {
       const count = result.migrations.length;
       output.line(`Reverted ${count} migration${count === 1 ? "" : "s"} in ${formatDuration(total)}.`);

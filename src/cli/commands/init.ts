@@ -3,7 +3,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { findConfigFile } from "../../config";
-import { AuthdbError, ExitCode } from "../../errors";
+import { AuthdbError, ExitCode, InvalidInputError } from "../../errors";
 import { INITIAL_MIGRATION_NAME, renderConfigFile, renderInitialMigration } from "../../migrations/renderMigration";
 import { tablesInOrder } from "../../schema";
 import { withGlobalOptions } from "../options";
@@ -33,6 +33,13 @@ async function init(options: InitOptions): Promise<void> {
   const config = writeConfigIfMissing(options, output);
   const project = await openProject({ ...options, config: config.file });
   const migrationsDir = options.migrationsDir ? path.resolve(options.migrationsDir) : project.migrationsDir;
+  if (migrationsDir !== project.migrationsDir) {
+    // migrate reads the config's folder: files written anywhere else would never be applied.
+    throw new InvalidInputError(
+      `--migrations-dir ${relativePath(migrationsDir)} differs from migrationsDir in ${relativePath(config.file)} (${relativePath(project.migrationsDir)})`,
+      "Change migrationsDir in the config, or run init without --migrations-dir.",
+    );
+  }
   const file = path.join(migrationsDir, INITIAL_MIGRATION_NAME);
   if (existsSync(file) && !options.force) {
     throw new AuthdbError(

@@ -1,6 +1,7 @@
-import { writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
+import { deployEnvironment } from "../../database";
 import { InvalidInputError } from "../../errors";
 import { planInitialMigrationUpdate } from "../../migrations/initialMigrationUpdate";
 import { MetaStore, migrationFromSource, readMigrationDir, applyMigrations, type MigrationUnit } from "../../migrator";
@@ -16,11 +17,34 @@ interface MigrateCommandOptions extends GlobalOptions {
   lockTimeout: number;
 }
 
+/** Another process reading the folder sees the old file or the new one, never half of one. */
+function writeFileAtomically(file: string, content: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new InvalidInputError(
+      `cannot update ${relativePath(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      "Run `authdb migrate` where the migrations folder is writable and commit the result, or render it with `authdb init --force`.",
+    );
+  }
+}
+
 /** The migration files, with a pending, untouched initial migration re-rendered from the current config. */
 function migrationUnits(project: Project, applied: string[], options: MigrateCommandOptions, output: Output): MigrationUnit[] {
-  const update = planInitialMigrationUpdate(project.migrationsDir, project.schema, applied);
+  let update = planInitialMigrationUpdate(project.migrationsDir, project.schema, applied);
+  const deploy = deployEnvironment();
+  if (update && deploy) {
+    // A deploy applies what was committed; rewriting the checkout there would apply what nobody reviewed.
+    output.warn(
+      `${relativePath(update.file)} does not match ${relativePath(project.file ?? "the config")} (${deploy}: applying the file as committed). Run \`authdb migrate\` locally and commit the updated file.`,
+    );
+    update = null;
+  }
   if (update && !options.dryRun) {
-    writeFileSync(update.file, update.content);
+    writeFileAtomically(update.file, update.content);
     output.success(`Updated ${relativePath(update.file)} from ${relativePath(project.file ?? "the config")} (it was not applied yet); commit it`);
   }
   const units = readMigrationDir(project.migrationsDir);
@@ -58,6 +82,9 @@ async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
       printDryRun(output, result.dryRun);
       output.line(`Dry run: ${result.dryRun.length} pending migration${result.dryRun.length === 1 ? "" : "s"} executed and rolled back; nothing changed (${formatDuration(total)}).`);
       output.next(result.dryRun.length ? "run `npx authdb migrate` to apply them." : "nothing to do.");
+    } else if (result.migrations.length === 0 && options.to) {
+      const pending = units.filter((u) => !applied.includes(u.name)).length;
+      output.line(`Nothing to apply: ${options.to} is already applied (${pending} migration${pending === 1 ? "" : "s"} pending after it; ${formatDuration(total)}).`);
     } else if (result.migrations.length === 0) {
       output.line(`Already up to date: ${units.length} migration${units.length === 1 ? "" : "s"} applied, none pending (${formatDuration(total)}).`);
     } else {

@@ -32,12 +32,14 @@ export function postgresLockDriver(sequelize: Sequelize, identity: LockIdentity)
     async tryAcquire(): Promise<HeldLock | null> {
       const connection = await manager.getConnection({ type: "write" });
       try {
+        // Named before the attempt, so nothing can fail between taking the lock and handing it over.
+        await connection.query("SELECT set_config('application_name', $1, false)", [applicationName(identity)]);
         const { rows } = await connection.query("SELECT pg_try_advisory_lock($1, $2) AS locked", [KEY_CLASS, KEY_OBJECT]);
         if (!rows[0]?.locked) {
+          await connection.query("RESET application_name");
           await manager.releaseConnection(connection);
           return null;
         }
-        await connection.query("SELECT set_config('application_name', $1, false)", [applicationName(identity)]);
       } catch (error) {
         await manager.releaseConnection(connection);
         throw error;

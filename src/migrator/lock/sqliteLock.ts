@@ -4,6 +4,9 @@ import type { HeldLock, LockDriver, LockHolder, LockIdentity } from "./types";
 
 export const LOCK_TABLE = "authdb_lock";
 
+/** The SQLite files whose lock this process holds now. */
+const heldHere = new Set<string>();
+
 function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -60,7 +63,11 @@ export function sqliteLockDriver(sequelize: Sequelize, identity: LockIdentity, o
   }
 
   /** A row left by a process that died on this host holds nothing: the next run takes it over. */
-  const isStale = (row: { pid: number; host: string }) => row.host === identity.host && !processIsAlive(row.pid);
+  const storage = String((sequelize as unknown as { options: { storage?: string } }).options.storage ?? ":memory:");
+  // A row with our own pid that this process does not hold was left by an earlier process that had the
+  // same pid (containers restart with the same pids): stale, like a row whose pid is gone.
+  const isStale = (row: { pid: number; host: string }) =>
+    row.host === identity.host && (row.pid === process.pid ? !heldHere.has(storage) : !processIsAlive(row.pid));
 
   async function readHolder(): Promise<LockHolder | null> {
     const row = await readRow();
@@ -93,8 +100,10 @@ export function sqliteLockDriver(sequelize: Sequelize, identity: LockIdentity, o
         if (isTaken(error) || isBusy(error) || isTableGone(error)) return null;
         throw error;
       }
+      heldHere.add(storage);
       return {
         async release() {
+          heldHere.delete(storage);
           const deleteOwnRow = (transaction?: Transaction) =>
             sequelize.query(`DELETE FROM ${table} WHERE id = 1 AND pid = $1 AND host = $2`, { bind: [identity.pid, identity.host], transaction });
           if (!(createdTable && options.leaveNoTrace)) {
