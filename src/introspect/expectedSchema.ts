@@ -1,6 +1,6 @@
 import type { Dialect } from "../database";
 import { InvalidInputError } from "../errors";
-import { tablesInOrder, type ColumnSpec, type Schema, type TableSpec } from "../schema";
+import { tablesInOrder, type ColumnSpec, type ColumnType, type Schema, type TableSpec } from "../schema";
 import type { DatabaseSchema, TableShape } from "./types";
 
 /**
@@ -9,61 +9,36 @@ import type { DatabaseSchema, TableShape } from "./types";
  * (`authdb migrate --dry-run`) and pinned by test/introspect, which migrates every type and
  * expects no difference.
  */
-const TYPE_NAMES: Record<"postgres" | "sqlite", (column: ColumnSpec) => string> = {
-  postgres: (column) => {
-    switch (column.type) {
-      case "STRING":
-        return `varchar(${column.length ?? 255})`;
-      case "TEXT":
-        return "text";
-      case "INTEGER":
-        return "integer";
-      case "BIGINT":
-        return "bigint";
-      case "BOOLEAN":
-        return "boolean";
-      // Sequelize writes TIMESTAMP WITH TIME ZONE and drops the precision: PostgreSQL keeps microseconds.
-      case "DATE":
-        return "timestamptz";
-      case "DATEONLY":
-        return "date";
-      case "UUID":
-        return "uuid";
-      case "JSON":
-        return "json";
-      // FLOAT without precision is a double precision column on PostgreSQL.
-      case "FLOAT":
-        return "double";
-      case "DECIMAL":
-        return decimal("numeric", column, true);
-    }
+type TypeSpelling = Record<ColumnType, (column: ColumnSpec) => string>;
+
+/** Spelled alike by every catalog authdb reads. */
+const COMMON = {
+  STRING: (column: ColumnSpec) => `varchar(${column.length ?? 255})`,
+  TEXT: () => "text",
+  INTEGER: () => "integer",
+  BIGINT: () => "bigint",
+  DATEONLY: () => "date",
+  UUID: () => "uuid",
+  JSON: () => "json",
+};
+
+const TYPE_NAMES: Record<"postgres" | "sqlite", TypeSpelling> = {
+  postgres: {
+    ...COMMON,
+    BOOLEAN: () => "boolean",
+    // Sequelize writes TIMESTAMP WITH TIME ZONE and drops the precision: PostgreSQL keeps microseconds.
+    DATE: () => "timestamptz",
+    // FLOAT without precision is a double precision column on PostgreSQL.
+    FLOAT: () => "double",
+    DECIMAL: (column) => decimal("numeric", column, true),
   },
-  sqlite: (column) => {
-    switch (column.type) {
-      case "STRING":
-        return `varchar(${column.length ?? 255})`;
-      case "TEXT":
-        return "text";
-      case "INTEGER":
-        return "integer";
-      case "BIGINT":
-        return "bigint";
-      case "BOOLEAN":
-        return "tinyint(1)";
-      // SQLite has no fractional-second setting: DATE(3) is declared DATETIME.
-      case "DATE":
-        return "datetime";
-      case "DATEONLY":
-        return "date";
-      case "UUID":
-        return "uuid";
-      case "JSON":
-        return "json";
-      case "FLOAT":
-        return "float";
-      case "DECIMAL":
-        return decimal("decimal", column, false);
-    }
+  sqlite: {
+    ...COMMON,
+    BOOLEAN: () => "tinyint(1)",
+    // SQLite has no fractional-second setting: DATE(3) is declared DATETIME.
+    DATE: () => "datetime",
+    FLOAT: () => "float",
+    DECIMAL: (column) => decimal("decimal", column, false),
   },
 };
 
@@ -99,6 +74,7 @@ export function expectedSchema(schema: Schema, dialect: Dialect): DatabaseSchema
   if (dialect !== "postgres" && dialect !== "sqlite") {
     throw new InvalidInputError(`comparing a ${dialect} database with the schema is not supported yet`, "Use a PostgreSQL or SQLite copy of the schema.");
   }
-  const typeOf = TYPE_NAMES[dialect];
+  const spelling = TYPE_NAMES[dialect];
+  const typeOf = (column: ColumnSpec) => spelling[column.type](column);
   return { tables: Object.fromEntries(tablesInOrder(schema).map((table) => [table.table, expectedTable(table, typeOf)])) };
 }
