@@ -36,9 +36,11 @@ export function lockDriverFor(sequelize: Sequelize, command = "migrate", leaveNo
 
 export function describeHolder(holder: LockHolder | null): string {
   if (!holder) return "another process";
-  const who = [holder.command && `authdb ${holder.command}`, holder.pid && `pid ${holder.pid}`, holder.host && `on ${holder.host}`].filter(Boolean).join(", ");
-  const since = holder.since ? ` since ${holder.since.toISOString()}` : "";
-  return `${who || "another process"}${since}`;
+  const owner = [holder.command && `authdb ${holder.command}`, holder.pid && `pid ${holder.pid}`].filter(Boolean);
+  // MySQL/MariaDB only know the holder's connection, not its process.
+  const where = holder.host ? (owner.length ? `on ${holder.host}` : `a session from ${holder.host}`) : "";
+  const who = [...owner, where].filter(Boolean).join(", ") || "another process";
+  return `${who}${holder.since ? ` since ${holder.since.toISOString()}` : ""}`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
