@@ -1,4 +1,4 @@
-import { fromDatabaseDate, toDatabaseDate, type Dialect } from "../database";
+import { fromDatabaseDate, toDatabaseDate, toDateOnly, type Dialect } from "../database";
 import type { ColumnSpec, TableSpec } from "../schema";
 import { UnknownRecordError } from "./errors";
 
@@ -10,8 +10,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function normalizeUuid(value: unknown): string | null {
   return typeof value === "string" && UUID.test(value) ? value.toLowerCase() : null;
 }
-
-const pad = (n: number) => String(n).padStart(2, "0");
 
 /** One Auth.js value → the value bound for `column`. undefined becomes NULL. */
 export function toDatabaseValue(column: ColumnSpec, value: unknown, dialect: Dialect): unknown {
@@ -25,7 +23,7 @@ export function toDatabaseValue(column: ColumnSpec, value: unknown, dialect: Dia
     case "DATE":
       return toDatabaseDate(dialect, value instanceof Date ? value : new Date(value as string | number));
     case "DATEONLY":
-      return value instanceof Date ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` : String(value);
+      return toDateOnly(value);
     case "BOOLEAN":
       return Boolean(value);
     case "JSON":
@@ -57,7 +55,7 @@ export function fromDatabaseValue(column: ColumnSpec, value: unknown, dialect: D
       // PostgreSQL and MySQL parse json columns; SQLite and MariaDB hand back the text.
       return typeof value === "string" && dialect !== "postgres" ? JSON.parse(value) : value;
     case "DATEONLY":
-      return value instanceof Date ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` : String(value);
+      return toDateOnly(value);
     default:
       return value;
   }

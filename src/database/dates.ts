@@ -25,3 +25,8 @@ export function fromDatabaseDate(value: unknown): Date | null {
   const date = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || !text.includes("T") ? text : `${text}Z`);
   return Number.isNaN(date.getTime()) ? null : date;
 }
+
+/** A DATEONLY value as `YYYY-MM-DD` (a Date by its local calendar day, as Sequelize writes it); text passes unchanged. */
+export function toDateOnly(value: unknown): string {
+  return value instanceof Date ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` : String(value);
+}
