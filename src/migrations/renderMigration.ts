@@ -2,6 +2,7 @@ import path from "node:path";
 import { tablesInOrder, type ColumnSpec, type Schema, type TableSpec } from "../schema";
 import { renderTemplate } from "../templates";
 import { BLANK_FINGERPRINT, stampFingerprint } from "./fingerprint";
+import { jsIdentifier, jsLiteral, jsTypeName } from "./jsLiteral";
 
 /**
  * The name of the migration that creates the Auth.js tables. It is fixed (not the time of `init`),
@@ -12,46 +13,52 @@ export const INITIAL_MIGRATION_NAME = "20261123000000-authdb-initial.js";
 
 const INDENT = "    ";
 
-function renderType(column: ColumnSpec): string {
+function renderType(table: TableSpec, column: ColumnSpec): string {
+  const where = `${table.table}.${column.column}`;
+  const type = `Sequelize.${jsTypeName(column.type, where)}`;
   switch (column.type) {
     case "STRING":
     case "DATE":
-      return column.length !== undefined ? `Sequelize.${column.type}(${column.length})` : `Sequelize.${column.type}`;
-    case "DECIMAL":
-      if (column.precision !== undefined && column.scale !== undefined) return `Sequelize.DECIMAL(${column.precision}, ${column.scale})`;
-      if (column.precision !== undefined) return `Sequelize.DECIMAL(${column.precision})`;
-      return "Sequelize.DECIMAL";
+      return column.length !== undefined ? `${type}(${jsLiteral(column.length, "integer", `${where} length`)})` : type;
+    case "DECIMAL": {
+      if (column.precision === undefined) return type;
+      const precision = jsLiteral(column.precision, "integer", `${where} precision`);
+      return column.scale !== undefined ? `${type}(${precision}, ${jsLiteral(column.scale, "integer", `${where} scale`)})` : `${type}(${precision})`;
+    }
     default:
-      return `Sequelize.${column.type}`;
+      return type;
   }
 }
 
-function renderColumn(column: ColumnSpec): string {
-  const parts = [`type: ${renderType(column)}`, `allowNull: ${column.allowNull}`];
+function renderColumn(table: TableSpec, column: ColumnSpec): string {
+  const where = `${table.table}.${column.column}`;
+  const parts = [`type: ${renderType(table, column)}`, `allowNull: ${jsLiteral(column.allowNull, "boolean", `${where} allowNull`)}`];
   if (column.primaryKey) parts.push("primaryKey: true");
-  if (column.defaultValue !== undefined) parts.push(`defaultValue: ${JSON.stringify(column.defaultValue)}`);
+  if (column.defaultValue !== undefined) parts.push(`defaultValue: ${jsLiteral(column.defaultValue, "scalar", `${where} defaultValue`)}`);
   if (column.references) {
-    const { table, column: key, onDelete } = column.references;
-    parts.push(`references: { model: ${JSON.stringify(table)}, key: ${JSON.stringify(key)} }`);
-    parts.push(`onDelete: ${JSON.stringify(onDelete)}`, `onUpdate: "CASCADE"`);
+    const { table: target, column: key, onDelete } = column.references;
+    parts.push(`references: { model: ${jsLiteral(target, "string", `${where} references`)}, key: ${jsLiteral(key, "string", `${where} references`)} }`);
+    parts.push(`onDelete: ${jsLiteral(onDelete, "string", `${where} onDelete`)}`, `onUpdate: "CASCADE"`);
   }
-  return `${INDENT}  ${column.column}: { ${parts.join(", ")} },`;
+  return `${INDENT}  ${jsIdentifier(column.column, `${table.table} column`)}: { ${parts.join(", ")} },`;
 }
 
 function renderCreateTable(table: TableSpec): string[] {
-  const lines = [`${INDENT}await queryInterface.createTable(${JSON.stringify(table.table)}, {`, ...table.columns.map(renderColumn), `${INDENT}});`];
+  const name = jsLiteral(jsIdentifier(table.table, "table"), "string", "table");
+  const lines = [`${INDENT}await queryInterface.createTable(${name}, {`, ...table.columns.map((c) => renderColumn(table, c)), `${INDENT}});`];
   for (const index of table.indexes) {
-    const options = [`name: ${JSON.stringify(index.name)}`];
+    const where = `${table.table} index`;
+    const options = [`name: ${jsLiteral(index.name, "string", where)}`];
     if (index.unique) options.push("unique: true");
-    lines.push(
-      `${INDENT}await queryInterface.addIndex(${JSON.stringify(table.table)}, [${index.columns.map((c) => JSON.stringify(c)).join(", ")}], { ${options.join(", ")} });`,
-    );
+    const columns = index.columns.map((c) => jsLiteral(c, "string", where)).join(", ");
+    lines.push(`${INDENT}await queryInterface.addIndex(${name}, [${columns}], { ${options.join(", ")} });`);
   }
   return lines;
 }
 
 function describeCustomColumns(schema: Schema): string {
-  const custom = tablesInOrder(schema).flatMap((t) => t.columns.filter((c) => c.custom).map((c) => `${t.table}.${c.column}`));
+  // Names written into the file's doc comment: identifiers only, so nothing can close the comment.
+  const custom = tablesInOrder(schema).flatMap((t) => t.columns.filter((c) => c.custom).map((c) => `${jsIdentifier(t.table, "table")}.${jsIdentifier(c.column, "column")}`));
   return custom.length ? ` Custom columns: ${custom.join(", ")}.` : "";
 }
 
@@ -59,8 +66,8 @@ function describeCustomColumns(schema: Schema): string {
 export function renderInitialMigration(schema: Schema): string {
   const tables = tablesInOrder(schema);
   const up = tables.flatMap((table, i) => (i === 0 ? renderCreateTable(table) : ["", ...renderCreateTable(table)]));
-  const down = [...tables].reverse().map((table) => `${INDENT}await queryInterface.dropTable(${JSON.stringify(table.table)});`);
-  const names = tables.map((t) => t.table).join(", ");
+  const down = [...tables].reverse().map((table) => `${INDENT}await queryInterface.dropTable(${jsLiteral(table.table, "string", "table")});`);
+  const names = tables.map((t) => jsIdentifier(t.table, "table")).join(", ");
   const text = renderTemplate("initial-migration.js", {
     description: `authdb: creates the Auth.js tables (${names}).${describeCustomColumns(schema)}`,
     fingerprint: BLANK_FINGERPRINT,
@@ -77,7 +84,7 @@ export function renderEmptyMigration(name: string): string {
 
 /** The config `init` writes; the folder is a JS string literal, with forward slashes on every OS. */
 export function renderConfigFile(migrationsDir: string): string {
-  return renderTemplate("authdb.config.js", { migrationsDir: JSON.stringify(migrationsDir.split(path.sep).join("/")) });
+  return renderTemplate("authdb.config.js", { migrationsDir: jsLiteral(migrationsDir.split(path.sep).join("/"), "string", "migrationsDir") });
 }
 
 /** `20261123093015`: UTC, to the second, as sequelize-cli names its files. */

@@ -1,6 +1,6 @@
 import { AUTHJS_TABLES, builtinColumnName } from "./authjsTables";
 import { CustomColumnError, resolveCustomColumn, type CustomColumnInput } from "./customColumns";
-import { identifierProblem, MAX_IDENTIFIER_LENGTH } from "./naming";
+import { attributeNameProblem, identifierProblem, MAX_IDENTIFIER_LENGTH } from "./naming";
 import { MODEL_NAMES, type ColumnSpec, type IndexSpec, type ModelName, type Schema, type TableSpec } from "./types";
 
 export interface SchemaOptions {
@@ -24,8 +24,13 @@ function indexName(table: string, columns: string[], unique: boolean): string {
   return `${table}_${columns.join("_")}${unique ? "_unique" : ""}`;
 }
 
+/** Only the object's own keys count: an inherited one (`{ __proto__: { User: … } }`) is not config. */
+function own<T>(record: Partial<Record<string, T>> | undefined, key: string): T | undefined {
+  return record && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function tableNameFor(model: ModelName, options: SchemaOptions): string {
-  const name = options.tables?.[model] ?? AUTHJS_TABLES[model].defaultTable;
+  const name = own(options.tables, model) ?? AUTHJS_TABLES[model].defaultTable;
   const problem = identifierProblem(name);
   if (problem) throw new SchemaConfigError(`tables.${model}`, `"${name}" ${problem}`);
   return name;
@@ -42,8 +47,8 @@ function builtinColumns(model: ModelName, usersTable: string): ColumnSpec[] {
 function addCustomColumns(table: TableSpec, extend: Record<string, CustomColumnInput>): void {
   for (const [attribute, input] of Object.entries(extend)) {
     const path = `extend.${table.model}.${attribute}`;
-    const problem = identifierProblem(attribute);
-    if (problem) throw new SchemaConfigError(path, `is not a valid column name: it ${problem}`);
+    const problem = attributeNameProblem(attribute);
+    if (problem) throw new SchemaConfigError(path, `is not a valid column name: it ${problem}; choose another name`);
     const column = builtinColumnName(attribute);
     const clash = table.columns.find((c) => c.attribute === attribute || c.column === column);
     if (clash) {
@@ -57,7 +62,7 @@ function addCustomColumns(table: TableSpec, extend: Record<string, CustomColumnI
       table.columns.push({ ...spec, attribute, column });
       if (unique) table.indexes.push({ name: indexName(table.table, [column], true), columns: [column], unique: true });
     } catch (error) {
-      if (error instanceof CustomColumnError) throw new SchemaConfigError(path, error.message);
+      if (error instanceof CustomColumnError) throw new SchemaConfigError(error.field ? `${path}.${error.field}` : path, error.message);
       throw error;
     }
   }
@@ -78,9 +83,11 @@ function assertIndexNamesFit(table: TableSpec, renamed: boolean): void {
 
 /** Resolves the Auth.js table set plus the user's custom columns into one Schema. */
 export function buildSchema(options: SchemaOptions = {}): Schema {
-  for (const model of Object.keys(options.extend ?? {})) {
-    if (!(MODEL_NAMES as readonly string[]).includes(model)) {
-      throw new SchemaConfigError(`extend.${model}`, `is not an Auth.js model; use one of ${MODEL_NAMES.join(", ")}`);
+  for (const field of ["extend", "tables"] as const) {
+    for (const model of Object.keys(options[field] ?? {})) {
+      if (!(MODEL_NAMES as readonly string[]).includes(model)) {
+        throw new SchemaConfigError(`${field}.${model}`, `is not an Auth.js model; use one of ${MODEL_NAMES.join(", ")}`);
+      }
     }
   }
   const usersTable = tableNameFor("User", options);
@@ -99,8 +106,8 @@ export function buildSchema(options: SchemaOptions = {}): Schema {
       ...builtin.indexed.map((attrs) => ({ columns: attrs.map(columnOf), unique: false })),
     ].map((index) => ({ ...index, name: indexName(table, index.columns, index.unique) }));
     spec.indexes.push(...keyIndexes);
-    addCustomColumns(spec, options.extend?.[model] ?? {});
-    assertIndexNamesFit(spec, options.tables?.[model] !== undefined);
+    addCustomColumns(spec, own(options.extend, model) ?? {});
+    assertIndexNamesFit(spec, own(options.tables, model) !== undefined);
     tables[model] = spec;
   }
   return { tables };

@@ -1,3 +1,7 @@
+import { z } from "zod";
+import { defaultValueProblem } from "./columnDefault";
+import { ColumnSizeError, resolveColumnSize, type SizeField } from "./columnSize";
+import { describeValue } from "./describeValue";
 import { COLUMN_TYPES, type ColumnSpec, type ColumnType, type DefaultValue } from "./types";
 
 /** A Sequelize DataTypes value (`DataTypes.STRING`, `DataTypes.STRING(100)`), recognised by its `key`. */
@@ -24,34 +28,76 @@ export interface ResolvedCustomColumn {
   unique: boolean;
 }
 
-export class CustomColumnError extends Error {}
+/** Why a column entry cannot be used; `field` is the option at fault (`length`), absent when it is the entry itself. */
+export class CustomColumnError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const COLUMN_OPTIONS = ["type", "allowNull", "unique", "defaultValue", "length", "precision", "scale"] as const;
+
+/** The shape of `{ type, … }` with exact types; ranges depend on the type and are checked by resolveColumnSize. */
+const columnObjectShape = z.strictObject({
+  type: z.unknown(),
+  allowNull: z.boolean({ error: "must be true or false" }).optional(),
+  unique: z.boolean({ error: "must be true or false" }).optional(),
+  defaultValue: z.union([z.string(), z.number(), z.boolean(), z.null()], { error: "must be a string, a finite number, true, false or null" }).optional(),
+  length: z.number({ error: "must be a number" }).int({ error: "must be an integer" }).optional(),
+  precision: z.number({ error: "must be a number" }).int({ error: "must be an integer" }).optional(),
+  scale: z.number({ error: "must be a number" }).int({ error: "must be an integer" }).optional(),
+});
 
 function isDataTypeLike(value: unknown): value is DataTypeLike {
   return (typeof value === "function" || (typeof value === "object" && value !== null)) && typeof (value as DataTypeLike).key === "string";
 }
 
-function resolveType(value: unknown): { type: ColumnType; length?: number; precision?: number; scale?: number } {
-  if (typeof value === "string") {
-    const upper = value.toUpperCase();
-    if ((COLUMN_TYPES as readonly string[]).includes(upper)) return { type: upper as ColumnType };
-    throw new CustomColumnError(`unknown type "${value}"; use one of ${COLUMN_TYPES.join(", ")}`);
-  }
+function typeNamed(name: string): ColumnType {
+  const upper = name.toUpperCase();
+  if ((COLUMN_TYPES as readonly string[]).includes(upper)) return upper as ColumnType;
+  throw new CustomColumnError(`unknown type ${describeValue(name)}; use one of ${COLUMN_TYPES.join(", ")}`);
+}
+
+/** The type and the sizes a type value carries: none for a name, the options of a DataTypes instance. */
+function resolveType(value: unknown): { type: ColumnType; size: Partial<Record<SizeField, unknown>>; fromDataType: boolean } {
+  if (typeof value === "string") return { type: typeNamed(value), size: {}, fromDataType: false };
   if (isDataTypeLike(value)) {
-    const resolved = resolveType(value.key);
-    const options = value.options ?? {};
+    const type = typeNamed(value.key);
     // DataTypes.STRING (the class) carries no options; DataTypes.STRING(100) carries { length: 100 }.
-    if (typeof value === "object") {
-      if (typeof options.length === "number") resolved.length = options.length;
-      if (typeof options.precision === "number") resolved.precision = options.precision;
-      if (typeof options.scale === "number") resolved.scale = options.scale;
-    }
-    return resolved;
+    const options: Record<string, unknown> = typeof value === "object" && typeof value.options === "object" && value.options !== null ? value.options : {};
+    const own = (key: string) => (Object.hasOwn(options, key) ? options[key] : undefined);
+    return { type, size: { length: own("length"), precision: own("precision"), scale: own("scale") }, fromDataType: true };
   }
   throw new CustomColumnError(`has no type; give a type name such as "STRING", an object { type: "STRING" }, or a Sequelize DataTypes value`);
 }
 
-function isColumnObject(value: unknown): value is CustomColumnObject {
+function isColumnObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !isDataTypeLike(value) && "type" in value;
+}
+
+function parseColumnObject(input: Record<string, unknown>): z.infer<typeof columnObjectShape> {
+  const parsed = columnObjectShape.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (issue.code === "unrecognized_keys") {
+    throw new CustomColumnError(`is not a column option; use ${COLUMN_OPTIONS.join(", ")}`, String(issue.keys[0]));
+  }
+  const field = issue.path.map(String).join(".");
+  throw new CustomColumnError(`${issue.message}, got ${describeValue(field ? input[field] : input)}`, field || undefined);
+}
+
+const FROM_DATA_TYPE = " (in the DataTypes value)";
+
+function sized(type: ColumnType, size: Partial<Record<SizeField, unknown>>, origin: string) {
+  try {
+    return resolveColumnSize(type, size, origin);
+  } catch (error) {
+    if (error instanceof ColumnSizeError) throw new CustomColumnError(error.message, error.field);
+    throw error;
+  }
 }
 
 /** Turns one `extend` entry into a column spec; throws CustomColumnError with the reason (the caller names the key). */
@@ -60,30 +106,20 @@ export function resolveCustomColumn(input: unknown): ResolvedCustomColumn {
     if (typeof input === "object" && input !== null && !isDataTypeLike(input)) {
       throw new CustomColumnError(`is an object without "type"; write { type: "STRING", allowNull: true }`);
     }
-    const { type, ...size } = resolveType(input);
-    return { spec: { type, ...withDefaultLength(type, size), allowNull: true, custom: true }, unique: false };
+    const { type, size, fromDataType } = resolveType(input);
+    return { spec: { type, ...sized(type, size, fromDataType ? FROM_DATA_TYPE : ""), allowNull: true, custom: true }, unique: false };
   }
-  const { type, ...size } = resolveType(input.type);
-  const explicitSize = { length: input.length ?? size.length, precision: input.precision ?? size.precision, scale: input.scale ?? size.scale };
-  if (input.allowNull !== undefined && typeof input.allowNull !== "boolean") throw new CustomColumnError(`has allowNull that is not true or false`);
-  if (input.unique !== undefined && typeof input.unique !== "boolean") throw new CustomColumnError(`has unique that is not true or false`);
-  const spec: ResolvedCustomColumn["spec"] = {
-    type,
-    ...withDefaultLength(type, explicitSize),
-    allowNull: input.allowNull ?? true,
-    custom: true,
-  };
-  if (input.defaultValue !== undefined) spec.defaultValue = input.defaultValue;
-  return { spec, unique: input.unique ?? false };
-}
-
-function withDefaultLength(type: ColumnType, size: { length?: number; precision?: number; scale?: number }) {
-  const out: { length?: number; precision?: number; scale?: number } = {};
-  if (type === "STRING") out.length = size.length ?? 255;
-  if (type === "DATE") out.length = size.length ?? 3;
-  if (type === "DECIMAL") {
-    if (size.precision !== undefined) out.precision = size.precision;
-    if (size.scale !== undefined) out.scale = size.scale;
+  // Only what the shape validated is read from here on: never the input again (its prototype could add fields).
+  const column = parseColumnObject(input);
+  const { type, size, fromDataType } = resolveType(column.type);
+  // A DataTypes value's own options are checked even where an explicit option overrides them.
+  if (fromDataType) sized(type, size, FROM_DATA_TYPE);
+  const merged = { length: column.length ?? size.length, precision: column.precision ?? size.precision, scale: column.scale ?? size.scale };
+  const spec: ResolvedCustomColumn["spec"] = { type, ...sized(type, merged, ""), allowNull: column.allowNull ?? true, custom: true };
+  if (column.defaultValue !== undefined) {
+    const problem = defaultValueProblem(spec, column.defaultValue);
+    if (problem) throw new CustomColumnError(problem, "defaultValue");
+    spec.defaultValue = column.defaultValue;
   }
-  return out;
+  return { spec, unique: column.unique ?? false };
 }

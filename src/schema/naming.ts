@@ -18,3 +18,18 @@ export function identifierProblem(name: string): string | null {
   if (name.length > MAX_IDENTIFIER_LENGTH) return `is longer than ${MAX_IDENTIFIER_LENGTH} characters`;
   return null;
 }
+
+/**
+ * Names every JavaScript object already has (`constructor`, `toString`, `__proto__`, …). An attribute named
+ * so would read Object.prototype's member from any row or user object that lacks it, and `__proto__` would
+ * set a prototype instead of a field: such a name cannot be an attribute.
+ */
+const OBJECT_MEMBER_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** identifierProblem, plus the names a plain JavaScript object cannot carry as data. */
+export function attributeNameProblem(name: string): string | null {
+  const problem = identifierProblem(name);
+  if (problem) return problem;
+  if (OBJECT_MEMBER_NAMES.has(name)) return `is the name of a member every JavaScript object has (Object.prototype.${name}), so a missing value could not be told from it`;
+  return null;
+}

@@ -7,6 +7,7 @@ import { migrationChecksum } from "../../src/migrator/checksum";
 import { buildSchema } from "../../src/schema";
 import { createTempDir } from "../helpers/databases";
 import { writeFileSync } from "node:fs";
+import { DataTypes } from "sequelize";
 
 describe("renderInitialMigration", () => {
   test("the checked-in migrations/ is exactly what our renderer writes for the default config", () => {
@@ -37,6 +38,46 @@ describe("renderInitialMigration", () => {
     // A Windows checkout is not an edit.
     expect(isUntouchedRendering(source.replace(/\n/g, "\r\n"))).toBe(true);
     expect(migrationChecksum(source.replace(/\n/g, "\r\n"))).toBe(migrationChecksum(source));
+  });
+});
+
+describe("renderInitialMigration: config values never become code", () => {
+  type Mutable = Record<string, unknown>;
+  /** A schema as validation would never let through: the renderer must refuse it on its own. */
+  const hostile = (mutate: (phone: Mutable, users: Mutable) => void) => {
+    const schema = buildSchema({ extend: { User: { phoneNumber: { type: "STRING", unique: true } } } });
+    const users = schema.tables.User as unknown as Mutable;
+    mutate(schema.tables.User.columns.at(-1) as unknown as Mutable, users);
+    return () => renderInitialMigration(schema);
+  };
+  const PAYLOAD = "1), evil: require('fs').writeFileSync('pwned', ''), z: (1";
+
+  test.each<[string, (phone: Mutable, users: Mutable) => void, RegExp]>([
+    ["a string length", (c) => (c.length = PAYLOAD), /users\.phone_number length must be a safe integer to be written into a migration, got a string/],
+    ["a fractional length", (c) => (c.length = 1.5), /users\.phone_number length must be a safe integer .*, got 1\.5/],
+    ["a NaN precision", (c) => Object.assign(c, { type: "DECIMAL", precision: NaN }), /users\.phone_number precision must be a safe integer .*, got NaN/],
+    ["a string scale", (c) => Object.assign(c, { type: "DECIMAL", precision: 5, scale: "2) + evil(" }), /users\.phone_number scale must be a safe integer .*, got a string/],
+    ["a type that is not a type name", (c) => (c.type = "STRING(1), evil: evil()"), /users\.phone_number: type "STRING\(1\), evil: evil\(\)" is not one of STRING, TEXT/],
+    ["a string allowNull", (c) => (c.allowNull = "true, evil: evil()"), /users\.phone_number allowNull must be true or false .*, got a string/],
+    ["an object default", (c) => (c.defaultValue = { toJSON: () => "x" }), /users\.phone_number defaultValue must be a string, a finite number, a boolean or null .*, got an object/],
+    ["a function default", (c) => (c.defaultValue = () => "x"), /users\.phone_number defaultValue must be .*, got a function/],
+    ["an Infinity default", (c) => (c.defaultValue = Infinity), /defaultValue must be .*, got Infinity/],
+    ["a column name that is code", (c) => (c.column = "x: evil(), y"), /users column: "x: evil\(\), y" cannot be written into a migration: it may only contain letters/],
+    ["a table name that closes the comment", (_, u) => (u.table = "users */ evil() /*"), /table: "users \*\/ evil\(\) \/\*" cannot be written/],
+    ["an index column that is not a string", (_, u) => ((u.indexes as Array<{ columns: unknown[] }>)[1].columns = [{}]), /users index must be a string .*, got an object/],
+  ])("throws on %s", (_what, mutate, message) => {
+    expect(hostile(mutate)).toThrow(message);
+  });
+
+  test("a default full of quotes, backticks, ${, newlines, U+2028 and */ reaches createTable exactly", () => {
+    const text = "it's \"q\" `t` ${x} \\ \n\u2028\u2029 */ /* end";
+    const source = renderInitialMigration(buildSchema({ extend: { User: { motto: { type: "TEXT", defaultValue: text } } } }));
+    expect(source).not.toMatch(/[\u2028\u2029]/);
+    const module = { exports: {} as { up(qi: unknown, s: unknown): Promise<void> } };
+    new Function("module", "exports", source)(module, module.exports);
+    const created: Record<string, Record<string, { defaultValue?: unknown }>> = {};
+    const queryInterface = { createTable: async (name: string, attributes: never) => (created[name] = attributes), addIndex: async () => undefined };
+    return module.exports.up(queryInterface, DataTypes).then(() => expect(created.users.motto.defaultValue).toBe(text));
   });
 });
 
