@@ -5,7 +5,17 @@ import { SequelizeAdapter } from "./adapter";
 
 export { SequelizeAdapter };
 export default SequelizeAdapter;
-export { models, SchemaNotMigratedError, UnknownRecordError } from "./adapter";
+export {
+  models,
+  SchemaNotMigratedError,
+  UnknownRecordError,
+  InvalidValueError,
+  ConstraintViolationError,
+  UniqueConstraintError,
+  ForeignKeyConstraintError,
+  type ConstraintDetails,
+  type ConstraintKind,
+} from "./adapter";
 export type { SequelizeAdapterOptions, AuthdbAdapter } from "./adapter";
 
 export { migrate, type MigrateOptions, type RunResult, type MigratorEvent } from "./migrator";

@@ -9,12 +9,15 @@ import type {
 import { randomUUID } from "node:crypto";
 import { QueryTypes, Transaction, type Sequelize } from "sequelize";
 import { validateConfig, type AuthdbConfig } from "../config";
-import type { TableSpec } from "../schema";
+import type { ColumnSpec, TableSpec } from "../schema";
 import { detectCapabilities, type Capabilities } from "./capabilities";
+import { columnEncoders, NO_MATCH } from "./columnEncoders";
 import { resolveClient, type AdapterClient } from "./connection";
+import { translateDatabaseError } from "./databaseErrors";
+import { describeValue } from "./describeValue";
 import { UnknownRecordError } from "./errors";
 import { mergeExtend, type ModelsOption } from "./modelsOption";
-import { fromRow, normalizeUuid, toDatabaseValue, type Row } from "./rowMapping";
+import { fromRow, normalizeUuid, type Row } from "./rowMapping";
 import { ROW_KEYS, SqlStatements, type Statement } from "./sqlStatements";
 import { verifySchema } from "./verifySchema";
 
@@ -63,7 +66,7 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
   const { verify = true, models, ...config } = options;
   const { schema } = validateConfig(mergeExtend(config, models));
   const { sequelize, owned } = resolveClient(client);
-  const sql = new SqlStatements(sequelize, schema);
+  const sql = new SqlStatements(sequelize, schema, config.schema);
   const { dialect } = sql;
   const { User, Account, Session, VerificationToken: Token, Authenticator } = schema.tables;
   // Sequelize's SQLite driver reads PRAGMA table_info before every SELECT that names a table; raw rows need none.
@@ -76,7 +79,7 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     if (capabilities) return capabilities;
     if (!starting) {
       const start = (async () => {
-        if (verify) await verifySchema(sequelize, schema);
+        if (verify) await verifySchema(sequelize, schema, config.schema);
         capabilities = await detectCapabilities(sequelize);
         return capabilities;
       })();
@@ -86,50 +89,78 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     return starting;
   }
 
-  const bind = (statement: Statement, values: Row) => statement.bind.map((c) => toDatabaseValue(c, values[c.attribute], dialect));
+  const encoders = columnEncoders(schema, dialect);
+
+  /** Bind values for written columns; a value its column cannot store exactly throws InvalidValueError. */
+  const writes = (columns: readonly ColumnSpec[], values: Row) => columns.map((c) => encoders.get(c)!.write(values[c.attribute]));
+
+  /** Bind values for lookup keys, or null when one of them cannot be in any row (the call then finds nothing, without a query). */
+  function keys(columns: readonly ColumnSpec[], values: Row): unknown[] | null {
+    const bound = new Array<unknown>(columns.length);
+    for (let i = 0; i < columns.length; i++) {
+      bound[i] = encoders.get(columns[i]!)!.key(values[columns[i]!.attribute]);
+      if (bound[i] === NO_MATCH) return null;
+    }
+    return bound;
+  }
+
+  /** Runs one statement of `table`; a constraint violation becomes an authdb error naming the attribute(s). */
+  async function run<T>(table: TableSpec, statement: Statement, bound: unknown[], query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      throw translateDatabaseError(error, { table, columns: statement.bind, values: bound });
+    }
+  }
 
   /** A statement that returns rows (SELECT, or a write with RETURNING). */
-  const rows = (statement: Statement, values: Row, transaction?: Transaction): Promise<Row[]> =>
-    sequelize.query<Row>(statement.sql, { bind: bind(statement, values), type: QueryTypes.SELECT, raw: true, transaction, ...driverOptions });
+  const rows = (table: TableSpec, statement: Statement, bound: unknown[], transaction?: Transaction): Promise<Row[]> =>
+    run(table, statement, bound, () =>
+      sequelize.query<Row>(statement.sql, { bind: bound, type: QueryTypes.SELECT, raw: true, transaction, ...driverOptions }),
+    );
 
   /** A write without RETURNING; resolves to the number of rows it changed. */
-  const execute = async (statement: Statement, values: Row, transaction?: Transaction): Promise<number> =>
-    Number(await sequelize.query(statement.sql, { bind: bind(statement, values), type: QueryTypes.BULKDELETE, transaction }));
-
-  /** A key value that cannot be in a UUID column (e.g. "invalid-user-id") finds no row; it is never sent to the database. */
-  const unknownKey = (table: TableSpec, by: readonly string[], values: Row) =>
-    by.some((a) => table.columns.find((c) => c.attribute === a)?.type === "UUID" && normalizeUuid(values[a]) === null);
+  const execute = (table: TableSpec, statement: Statement, bound: unknown[], transaction?: Transaction): Promise<number> =>
+    run(table, statement, bound, async () => Number(await sequelize.query(statement.sql, { bind: bound, type: QueryTypes.BULKDELETE, transaction })));
 
   async function selectRow<T>(table: TableSpec, by: readonly string[], values: Row): Promise<T | null> {
-    if (unknownKey(table, by, values)) return null;
+    const statement = sql.select(table, by);
+    const bound = keys(statement.bind, values);
+    if (!bound) return null;
     await ready();
-    const [row] = await rows(sql.select(table, by), values);
+    const [row] = await rows(table, statement, bound);
     return row ? fromRow<T>(table, row, dialect) : null;
   }
 
   /** Inserts the built-in columns (absent ones as NULL) and the custom ones given; returns the stored row. */
   async function insertRow<T>(table: TableSpec, values: Row): Promise<T> {
-    const caps = await ready();
     const attributes = table.columns.filter((c) => !c.custom || values[c.attribute] !== undefined).map((c) => c.attribute);
+    // Values are checked before the first query, so a refused value never reaches the database.
+    const bound = writes(sql.insert(table, attributes, true).bind, values);
+    const caps = await ready();
+    const statement = sql.insert(table, attributes, caps.insertReturning);
     if (caps.insertReturning) {
-      const [row] = await rows(sql.insert(table, attributes, true), values);
-      return fromRow<T>(table, row, dialect);
+      const [row] = await rows(table, statement, bound);
+      return fromRow<T>(table, row!, dialect);
     }
-    await execute(sql.insert(table, attributes, false), values);
+    await execute(table, statement, bound);
     return (await selectRow<T>(table, ROW_KEYS[table.model], values)) as T;
   }
 
   /** Sets only the attributes given (never a primary key); returns the updated row, or null when none matched. */
   async function updateRow<T>(table: TableSpec, values: Row, by: readonly string[]): Promise<T | null> {
-    if (unknownKey(table, by, values)) return null;
-    const caps = await ready();
-    const set = table.columns.filter((c) => !c.primaryKey && !by.includes(c.attribute) && values[c.attribute] !== undefined).map((c) => c.attribute);
+    const key = keys(sql.select(table, by).bind, values);
+    if (!key) return null;
+    const set = table.columns.filter((c) => !c.primaryKey && !by.includes(c.attribute) && values[c.attribute] !== undefined);
     if (!set.length) return selectRow<T>(table, by, values);
+    const bound = [...writes(set, values), ...key];
+    const caps = await ready();
+    const statement = sql.update(table, set.map((c) => c.attribute), by, caps.updateReturning);
     if (caps.updateReturning) {
-      const [row] = await rows(sql.update(table, set, by, true), values);
+      const [row] = await rows(table, statement, bound);
       return row ? fromRow<T>(table, row, dialect) : null;
     }
-    await execute(sql.update(table, set, by, false), values);
+    await execute(table, statement, bound);
     return selectRow<T>(table, by, values);
   }
 
@@ -139,17 +170,19 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
    * returns it only if the DELETE removed it. Of concurrent callers exactly one gets the row.
    */
   async function deleteRow<T>(table: TableSpec, by: readonly string[], values: Row): Promise<T | null> {
-    if (unknownKey(table, by, values)) return null;
+    // SELECT and DELETE by the same attributes bind the same columns in the same order.
+    const bound = keys(sql.select(table, by).bind, values);
+    if (!bound) return null;
     const caps = await ready();
     if (caps.deleteReturning) {
-      const [row] = await rows(sql.delete(table, by, true), values);
+      const [row] = await rows(table, sql.delete(table, by, true), bound);
       return row ? fromRow<T>(table, row, dialect) : null;
     }
     const type = dialect === "sqlite" ? Transaction.TYPES.IMMEDIATE : undefined;
     return sequelize.transaction({ type }, async (transaction) => {
-      const [row] = await rows(sql.select(table, by, { forUpdate: true }), values, transaction);
+      const [row] = await rows(table, sql.select(table, by, { forUpdate: true }), bound, transaction);
       if (!row) return null;
-      const deleted = await execute(sql.delete(table, by, false), values, transaction);
+      const deleted = await execute(table, sql.delete(table, by, false), bound, transaction);
       return deleted > 0 ? fromRow<T>(table, row, dialect) : null;
     });
   }
@@ -165,13 +198,16 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     getUser: (id) => selectRow<AdapterUser>(User, ["id"], { id }),
     getUserByEmail: (email) => selectRow<AdapterUser>(User, ["email"], { email }),
     async getUserByAccount({ provider, providerAccountId }) {
+      const statement = sql.userByAccount();
+      const bound = keys(statement.bind, { provider, providerAccountId });
+      if (!bound) return null;
       await ready();
-      const [row] = await rows(sql.userByAccount(), { provider, providerAccountId });
+      const [row] = await rows(Account, statement, bound);
       return row ? fromRow<AdapterUser>(User, row, dialect) : null;
     },
     async updateUser(user) {
       const updated = await updateRow<AdapterUser>(User, user, ["id"]);
-      if (!updated) throw new UnknownRecordError(`updateUser: there is no user with id ${JSON.stringify(user.id)}`);
+      if (!updated) throw new UnknownRecordError(`updateUser: there is no user with id ${describeValue(user.id, "id")}`);
       return updated;
     },
     /** One statement: the migrated foreign keys cascade to the user's accounts, sessions and authenticators. */
@@ -186,8 +222,11 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     // Sessions.
     createSession: (session) => insertRow<AdapterSession>(Session, { ...session, id: randomUUID() }),
     async getSessionAndUser(sessionToken) {
+      const statement = sql.sessionAndUser();
+      const bound = keys(statement.bind, { sessionToken });
+      if (!bound) return null;
       await ready();
-      const [row] = await rows(sql.sessionAndUser(), { sessionToken });
+      const [row] = await rows(Session, statement, bound);
       if (!row) return null;
       return { session: fromRow<AdapterSession>(Session, row, dialect, "session."), user: fromRow<AdapterUser>(User, row, dialect, "user.") };
     },
@@ -202,14 +241,16 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     createAuthenticator: (authenticator) => insertRow<AdapterAuthenticator>(Authenticator, { ...authenticator }),
     getAuthenticator: (credentialID) => selectRow<AdapterAuthenticator>(Authenticator, ROW_KEYS.Authenticator, { credentialID }),
     async listAuthenticatorsByUserId(userId) {
-      if (normalizeUuid(userId) === null) return [];
+      const statement = sql.byUser(Authenticator);
+      const bound = keys(statement.bind, { userId });
+      if (!bound) return [];
       await ready();
-      const found = await rows(sql.byUser(Authenticator), { userId });
+      const found = await rows(Authenticator, statement, bound);
       return found.map((row) => fromRow<AdapterAuthenticator>(Authenticator, row, dialect));
     },
     async updateAuthenticatorCounter(credentialID, counter) {
       const updated = await updateRow<AdapterAuthenticator>(Authenticator, { credentialID, counter }, ROW_KEYS.Authenticator);
-      if (!updated) throw new UnknownRecordError(`updateAuthenticatorCounter: there is no authenticator with credentialID ${JSON.stringify(credentialID)}`);
+      if (!updated) throw new UnknownRecordError(`updateAuthenticatorCounter: there is no authenticator with credentialID ${describeValue(credentialID, "credentialID")}`);
       return updated;
     },
   };

@@ -1,6 +1,5 @@
-import { fromDatabaseDate, toDatabaseDate, toDateOnly, type Dialect } from "../database";
+import { fromDatabaseDate, toDateOnly, type Dialect } from "../database";
 import type { ColumnSpec, TableSpec } from "../schema";
-import { UnknownRecordError } from "./errors";
 
 export type Row = Record<string, unknown>;
 
@@ -9,32 +8,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A UUID in the canonical lower-case form PostgreSQL returns, or null for anything that is not one. */
 export function normalizeUuid(value: unknown): string | null {
   return typeof value === "string" && UUID.test(value) ? value.toLowerCase() : null;
-}
-
-/** One Auth.js value → the value bound for `column`. undefined becomes NULL. */
-export function toDatabaseValue(column: ColumnSpec, value: unknown, dialect: Dialect): unknown {
-  if (value === undefined || value === null) return null;
-  switch (column.type) {
-    case "UUID": {
-      const id = normalizeUuid(value);
-      if (id === null) throw new UnknownRecordError(`${column.attribute} must be a UUID, got ${JSON.stringify(value)}`);
-      return id;
-    }
-    case "DATE":
-      return toDatabaseDate(dialect, value instanceof Date ? value : new Date(value as string | number));
-    case "DATEONLY":
-      return toDateOnly(value);
-    case "BOOLEAN":
-      return Boolean(value);
-    case "JSON":
-      return JSON.stringify(value);
-    case "INTEGER":
-    case "BIGINT":
-    case "FLOAT":
-      return typeof value === "bigint" ? value.toString() : Number(value);
-    default:
-      return value;
-  }
 }
 
 /** One database value → what Auth.js expects: Dates, numbers, booleans; NULL stays null. */
