@@ -1,5 +1,6 @@
 import type { Sequelize } from "sequelize";
 import { dialectOf, quoteIdentifier, type Dialect } from "../database";
+import { qualifiedName } from "../database/catalog";
 import { columnByAttribute, type ColumnSpec, type Schema, type TableSpec } from "../schema";
 
 /**
@@ -30,15 +31,26 @@ export class SqlStatements {
   readonly dialect: Dialect;
   private readonly cache = new Map<string, Statement>();
 
+  /** The configured PostgreSQL schema the tables are in; without one, names stay unqualified as the migrations wrote them. */
+  readonly namespace?: string;
+
   constructor(
     private readonly sequelize: Sequelize,
     readonly schema: Schema,
+    namespace?: string,
   ) {
     this.dialect = dialectOf(sequelize);
+    // The app's instance may have any search_path, so a configured schema is written into the SQL. SQLite has none.
+    this.namespace = this.dialect === "postgres" ? namespace : undefined;
   }
 
   private q(name: string): string {
     return quoteIdentifier(this.sequelize, name);
+  }
+
+  /** The table as a FROM / INTO target: `"next_auth"."users"`, or `"users"`. Columns keep the bare table name as qualifier. */
+  private relation(table: TableSpec): string {
+    return qualifiedName(this.sequelize, table.table, this.namespace);
   }
 
   private column(table: TableSpec, attribute: string): ColumnSpec {
@@ -78,14 +90,14 @@ export class SqlStatements {
       const names = columns.map((c) => this.q(c.column)).join(", ");
       const values = columns.map((_, i) => `$${i + 1}`).join(", ");
       const tail = returning ? ` RETURNING ${this.selectList(table)}` : "";
-      return { sql: `${this.label(`insert ${table.model}`)}INSERT INTO ${this.q(table.table)} (${names}) VALUES (${values})${tail}`, bind: columns };
+      return { sql: `${this.label(`insert ${table.model}`)}INSERT INTO ${this.relation(table)} (${names}) VALUES (${values})${tail}`, bind: columns };
     });
   }
 
   select(table: TableSpec, by: readonly string[], options: { forUpdate?: boolean } = {}): Statement {
     const lock = options.forUpdate && this.dialect !== "sqlite" ? " FOR UPDATE" : "";
     return this.memo(`select:${table.model}:${by.join(",")}:${lock}`, () => ({
-      sql: `${this.label(`select ${table.model}`)}SELECT ${this.selectList(table)} FROM ${this.q(table.table)} WHERE ${this.where(table, by, 1)}${lock}`,
+      sql: `${this.label(`select ${table.model}`)}SELECT ${this.selectList(table)} FROM ${this.relation(table)} WHERE ${this.where(table, by, 1)}${lock}`,
       bind: by.map((a) => this.column(table, a)),
     }));
   }
@@ -95,7 +107,7 @@ export class SqlStatements {
       const assignments = set.map((a, i) => `${this.q(this.column(table, a).column)} = $${i + 1}`).join(", ");
       const tail = returning ? ` RETURNING ${this.selectList(table)}` : "";
       return {
-        sql: `${this.label(`update ${table.model}`)}UPDATE ${this.q(table.table)} SET ${assignments} WHERE ${this.where(table, by, set.length + 1)}${tail}`,
+        sql: `${this.label(`update ${table.model}`)}UPDATE ${this.relation(table)} SET ${assignments} WHERE ${this.where(table, by, set.length + 1)}${tail}`,
         bind: [...set, ...by].map((a) => this.column(table, a)),
       };
     });
@@ -105,7 +117,7 @@ export class SqlStatements {
     return this.memo(`delete:${table.model}:${by.join(",")}:${returning}`, () => {
       const tail = returning ? ` RETURNING ${this.selectList(table)}` : "";
       return {
-        sql: `${this.label(`delete ${table.model}`)}DELETE FROM ${this.q(table.table)} WHERE ${this.where(table, by, 1)}${tail}`,
+        sql: `${this.label(`delete ${table.model}`)}DELETE FROM ${this.relation(table)} WHERE ${this.where(table, by, 1)}${tail}`,
         bind: by.map((a) => this.column(table, a)),
       };
     });
@@ -116,8 +128,8 @@ export class SqlStatements {
     const { User, Account } = this.schema.tables;
     return this.memo("userByAccount", () => ({
       sql:
-        `${this.label("getUserByAccount")}SELECT ${this.selectList(User, { qualify: true })} FROM ${this.q(User.table)} ` +
-        `INNER JOIN ${this.q(Account.table)} ON ${this.joinOnUser(Account)} ` +
+        `${this.label("getUserByAccount")}SELECT ${this.selectList(User, { qualify: true })} FROM ${this.relation(User)} ` +
+        `INNER JOIN ${this.relation(Account)} ON ${this.joinOnUser(Account)} ` +
         `WHERE ${this.where(Account, ROW_KEYS.Account, 1, true)}`,
       bind: ROW_KEYS.Account.map((a) => this.column(Account, a)),
     }));
@@ -129,8 +141,8 @@ export class SqlStatements {
     return this.memo("sessionAndUser", () => ({
       sql:
         `${this.label("getSessionAndUser")}SELECT ${this.selectList(Session, { qualify: true, prefix: "session." })}, ` +
-        `${this.selectList(User, { qualify: true, prefix: "user." })} FROM ${this.q(Session.table)} ` +
-        `INNER JOIN ${this.q(User.table)} ON ${this.joinOnUser(Session)} ` +
+        `${this.selectList(User, { qualify: true, prefix: "user." })} FROM ${this.relation(Session)} ` +
+        `INNER JOIN ${this.relation(User)} ON ${this.joinOnUser(Session)} ` +
         `WHERE ${this.where(Session, ROW_KEYS.Session, 1, true)}`,
       bind: ROW_KEYS.Session.map((a) => this.column(Session, a)),
     }));
@@ -139,7 +151,7 @@ export class SqlStatements {
   /** The rows of `table` that belong to a user (their authenticators), by the user reference. */
   byUser(table: TableSpec): Statement {
     return this.memo(`byUser:${table.model}`, () => ({
-      sql: `${this.label(`select ${table.model} by user`)}SELECT ${this.selectList(table)} FROM ${this.q(table.table)} WHERE ${this.where(table, ["userId"], 1)}`,
+      sql: `${this.label(`select ${table.model} by user`)}SELECT ${this.selectList(table)} FROM ${this.relation(table)} WHERE ${this.where(table, ["userId"], 1)}`,
       bind: [this.column(table, "userId")],
     }));
   }

@@ -8,6 +8,11 @@ export interface AuthdbConfig {
   migrationsDir?: string;
   /** Table names other than the defaults (`users`, `accounts`, `sessions`, `verification_tokens`, `authenticators`). */
   tables?: Partial<Record<ModelName, string>>;
+  /**
+   * PostgreSQL schema for every authdb table and the migration history, created if missing (e.g.
+   * "next_auth"). Default: the connection's current schema (search_path). Ignored on SQLite.
+   */
+  schema?: string;
   /** Custom columns per Auth.js model: `{ User: { phoneNumber: "STRING" } }`. */
   extend?: Partial<Record<ModelName, Record<string, CustomColumnInput>>>;
 }

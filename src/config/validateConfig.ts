@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { buildSchema, MODEL_NAMES, SchemaConfigError, type Schema } from "../schema";
+import { buildSchema, identifierProblem, MODEL_NAMES, SchemaConfigError, type Schema } from "../schema";
 import type { AuthdbConfig } from "./types";
 import { InvalidInputError } from "../errors";
 
@@ -8,6 +8,7 @@ const modelRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(MO
 const configShape = z.strictObject({
   url: z.string().min(1).optional(),
   migrationsDir: z.string().min(1).optional(),
+  schema: z.string().optional(),
   tables: modelRecord(z.string()).optional(),
   // Column specs are checked by the schema builder, which knows Sequelize DataTypes values.
   extend: modelRecord(z.record(z.string(), z.unknown())).optional(),
@@ -35,12 +36,20 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
   if (issue.code === "unrecognized_keys") {
     const where = issue.path.length ? `${path}: ` : "";
-    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (known: url, migrationsDir, tables, extend)`;
+    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (known: url, migrationsDir, schema, tables, extend)`;
   }
   if (issue.code === "invalid_key" || (issue.code === "invalid_value" && issue.path.length === 2)) {
     return `${path}: not an Auth.js model; use one of ${MODEL_NAMES.join(", ")}`;
   }
   return `${path}: ${issue.message}`;
+}
+
+/** Why `name` cannot be authdb's PostgreSQL schema, or null. It reaches SQL (quoted), so it is an identifier. */
+function postgresSchemaProblem(name: string): string | null {
+  const problem = identifierProblem(name);
+  if (problem) return `${problem}; use a schema name such as "next_auth"`;
+  if (/^pg_/i.test(name)) return 'starts with "pg_", which PostgreSQL reserves for system schemas';
+  return null;
 }
 
 /** Checks a loaded config and resolves its schema; throws ConfigError naming the field. */
@@ -51,6 +60,8 @@ export function validateConfig(input: unknown, file?: string): ValidatedConfig {
   const parsed = configShape.safeParse(input);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue).join("; "), file);
   const config = input as AuthdbConfig;
+  const schemaProblem = config.schema === undefined ? null : postgresSchemaProblem(config.schema);
+  if (schemaProblem) throw new ConfigError(`schema: ${JSON.stringify(config.schema)} ${schemaProblem}`, file);
   try {
     return { config, schema: buildSchema({ tables: config.tables, extend: config.extend }) };
   } catch (error) {

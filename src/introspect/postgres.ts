@@ -1,14 +1,16 @@
 import { QueryTypes, type Sequelize } from "sequelize";
+import { resolveSchema } from "../database/catalog";
 import { normalizeAction, normalizePostgresType } from "./normalizeType";
 import type { TableShape } from "./types";
 
-// Everything is read from pg_catalog for current_schema(), the schema unqualified names resolve to,
-// which is where the migrations created the tables.
+// Everything is read from pg_catalog (which, unlike information_schema, shows tables the user has no
+// privilege on) for the schema the migrations created the tables in: the configured `schema`, else
+// current_schema() (src/database/catalog.ts).
 
 const TABLES_SQL = `
 SELECT c.relname AS name
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
 ORDER BY c.relname`;
 
 const COLUMNS_SQL = `
@@ -18,7 +20,7 @@ FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum`;
 
 /** Unique constraints show up here as the unique indexes that enforce them; expression columns as their SQL. */
@@ -32,7 +34,7 @@ FROM pg_index ix
 JOIN pg_class t ON t.oid = ix.indrelid
 JOIN pg_class i ON i.oid = ix.indexrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
-WHERE n.nspname = current_schema()
+WHERE n.nspname = $1
 ORDER BY t.relname, i.relname`;
 
 const FOREIGN_KEYS_SQL = `
@@ -46,7 +48,7 @@ FROM pg_constraint con
 JOIN pg_class t ON t.oid = con.conrelid
 JOIN pg_class rt ON rt.oid = con.confrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
-WHERE con.contype = 'f' AND n.nspname = current_schema()
+WHERE con.contype = 'f' AND n.nspname = $1
 ORDER BY t.relname, con.conname`;
 
 interface ColumnRow {
@@ -73,21 +75,24 @@ interface ForeignKeyRow {
   on_update: string;
 }
 
-async function select<T extends object>(sequelize: Sequelize, sql: string): Promise<T[]> {
-  return sequelize.query<T>(sql, { type: QueryTypes.SELECT });
+async function select<T extends object>(sequelize: Sequelize, sql: string, schema: string | null): Promise<T[]> {
+  // A search_path that names no existing schema has no tables.
+  if (schema === null) return [];
+  return sequelize.query<T>(sql, { type: QueryTypes.SELECT, bind: [schema] });
 }
 
 export async function listPostgresTables(sequelize: Sequelize): Promise<string[]> {
-  return (await select<{ name: string }>(sequelize, TABLES_SQL)).map((row) => row.name);
+  return (await select<{ name: string }>(sequelize, TABLES_SQL, await resolveSchema(sequelize))).map((row) => row.name);
 }
 
 /** Reads the given tables; a table that does not exist is simply absent from the result. */
 export async function introspectPostgres(sequelize: Sequelize, tableNames: string[]): Promise<TableShape[]> {
   const wanted = new Set(tableNames);
+  const schema = await resolveSchema(sequelize);
   const [columns, indexes, foreignKeys] = await Promise.all([
-    select<ColumnRow>(sequelize, COLUMNS_SQL),
-    select<IndexRow>(sequelize, INDEXES_SQL),
-    select<ForeignKeyRow>(sequelize, FOREIGN_KEYS_SQL),
+    select<ColumnRow>(sequelize, COLUMNS_SQL, schema),
+    select<IndexRow>(sequelize, INDEXES_SQL, schema),
+    select<ForeignKeyRow>(sequelize, FOREIGN_KEYS_SQL, schema),
   ]);
   const tables = new Map<string, TableShape>();
   for (const row of columns) {

@@ -1,5 +1,7 @@
 import { DataTypes, QueryTypes, type Sequelize } from "sequelize";
 import { dialectOf, fromDatabaseDate, quoteIdentifier, toDatabaseDate } from "../database";
+import { configuredSchema, qualifiedName, requireSchema, resolveSchema, tableExists } from "../database/catalog";
+import { withTableRight } from "../database/permissions";
 
 /** sequelize-cli's table, kept exactly as it expects it: one `name` column. */
 export const META_TABLE = "SequelizeMeta";
@@ -13,42 +15,85 @@ export interface AppliedMigration {
   appliedAt?: Date;
 }
 
-/** Reads and writes the record of applied migrations. Queries join the caller's CLS transaction, if any. */
+/** The two tables' names as SQL, qualified with the schema they live in (PostgreSQL). */
+interface Names {
+  schema: string | null;
+  meta: string;
+  checksums: string;
+}
+
+/**
+ * Reads and writes the record of applied migrations, in the configured schema or current_schema()
+ * (src/database/catalog.ts). Queries join the caller's CLS transaction, if any. A missing privilege on
+ * either table is a PermissionDeniedError, never "nothing applied" or "no checksum".
+ */
 export class MetaStore {
+  private names?: Promise<Names>;
+
   constructor(private readonly sequelize: Sequelize) {}
 
   private q(name: string): string {
     return quoteIdentifier(this.sequelize, name);
   }
 
-  /** Creates the two tables if missing. Call under the migration lock: concurrent CREATEs race on PostgreSQL. */
+  private resolve(): Promise<Names> {
+    this.names ??= resolveSchema(this.sequelize).then((schema) => ({
+      schema,
+      meta: qualifiedName(this.sequelize, META_TABLE, schema),
+      checksums: qualifiedName(this.sequelize, CHECKSUM_TABLE, schema),
+    }));
+    return this.names;
+  }
+
+  /** Runs a statement on one of the tables; a permission failure names the table and the right. */
+  private async on<T>(table: "meta" | "checksums", rights: string[], statement: (name: string) => Promise<T>): Promise<T> {
+    const name = (await this.resolve())[table];
+    return withTableRight(this.sequelize, name, rights, () => statement(name));
+  }
+
+  /**
+   * Creates the configured schema and the two tables, each only if missing (so a role with DML rights
+   * alone can run a migrate that has nothing to create). Call under the migration lock: concurrent
+   * CREATEs race on PostgreSQL.
+   */
   async ensureTables(): Promise<void> {
+    const schema = await requireSchema(this.sequelize);
     const qi = this.sequelize.getQueryInterface();
-    await qi.createTable(META_TABLE, {
-      name: { type: DataTypes.STRING(255), allowNull: false, unique: true, primaryKey: true },
-    });
-    await qi.createTable(CHECKSUM_TABLE, {
-      name: { type: DataTypes.STRING(255), allowNull: false, primaryKey: true },
-      checksum: { type: DataTypes.STRING(64), allowNull: false },
-      applied_at: { type: DataTypes.DATE(3), allowNull: false },
-      duration_ms: { type: DataTypes.INTEGER, allowNull: false },
-    });
+    if (schema && schema === configuredSchema(this.sequelize)) {
+      await this.sequelize.query(`CREATE SCHEMA IF NOT EXISTS ${this.q(schema)}`);
+    }
+    const target = (tableName: string) => (schema ? { tableName, schema } : tableName);
+    if (!(await this.tableExists(META_TABLE))) {
+      await qi.createTable(target(META_TABLE), {
+        name: { type: DataTypes.STRING(255), allowNull: false, unique: true, primaryKey: true },
+      });
+    }
+    if (!(await this.tableExists(CHECKSUM_TABLE))) {
+      await qi.createTable(target(CHECKSUM_TABLE), {
+        name: { type: DataTypes.STRING(255), allowNull: false, primaryKey: true },
+        checksum: { type: DataTypes.STRING(64), allowNull: false },
+        applied_at: { type: DataTypes.DATE(3), allowNull: false },
+        duration_ms: { type: DataTypes.INTEGER, allowNull: false },
+      });
+    }
   }
 
   async tableExists(table: string): Promise<boolean> {
-    return this.sequelize.getQueryInterface().tableExists(table);
+    return tableExists(this.sequelize, table, (await this.resolve()).schema);
   }
 
   /** Applied migrations in name order; an absent SequelizeMeta means none (nothing is created here). */
   async listApplied(): Promise<AppliedMigration[]> {
     if (!(await this.tableExists(META_TABLE))) return [];
-    const names = await this.sequelize.query<{ name: string }>(`SELECT ${this.q("name")} FROM ${this.q(META_TABLE)}`, {
-      type: QueryTypes.SELECT,
-    });
+    const names = await this.on("meta", ["SELECT"], (meta) =>
+      this.sequelize.query<{ name: string }>(`SELECT ${this.q("name")} FROM ${meta}`, { type: QueryTypes.SELECT }),
+    );
     const sums = (await this.tableExists(CHECKSUM_TABLE))
-      ? await this.sequelize.query<{ name: string; checksum: string; applied_at: unknown }>(
-          `SELECT ${this.q("name")}, ${this.q("checksum")}, ${this.q("applied_at")} FROM ${this.q(CHECKSUM_TABLE)}`,
-          { type: QueryTypes.SELECT },
+      ? await this.on("checksums", ["SELECT"], (checksums) =>
+          this.sequelize.query<{ name: string; checksum: string; applied_at: unknown }>(
+            `SELECT ${this.q("name")}, ${this.q("checksum")}, ${this.q("applied_at")} FROM ${checksums}`,
+            { type: QueryTypes.SELECT },
+          ),
         )
       : [];
     const byName = new Map(sums.map((row) => [row.name, row]));
@@ -58,16 +103,18 @@ export class MetaStore {
   }
 
   async recordApplied(name: string, checksum: string, durationMs: number): Promise<void> {
-    await this.sequelize.query(`INSERT INTO ${this.q(META_TABLE)} (${this.q("name")}) VALUES ($1)`, { bind: [name] });
-    await this.sequelize.query(`DELETE FROM ${this.q(CHECKSUM_TABLE)} WHERE ${this.q("name")} = $1`, { bind: [name] });
-    await this.sequelize.query(
-      `INSERT INTO ${this.q(CHECKSUM_TABLE)} (${this.q("name")}, ${this.q("checksum")}, ${this.q("applied_at")}, ${this.q("duration_ms")}) VALUES ($1, $2, $3, $4)`,
-      { bind: [name, checksum, toDatabaseDate(dialectOf(this.sequelize), new Date()), Math.round(durationMs)] },
+    await this.on("meta", ["INSERT"], (meta) => this.sequelize.query(`INSERT INTO ${meta} (${this.q("name")}) VALUES ($1)`, { bind: [name] }));
+    await this.on("checksums", ["DELETE", "SELECT"], (checksums) => this.sequelize.query(`DELETE FROM ${checksums} WHERE ${this.q("name")} = $1`, { bind: [name] }));
+    await this.on("checksums", ["INSERT"], (checksums) =>
+      this.sequelize.query(
+        `INSERT INTO ${checksums} (${this.q("name")}, ${this.q("checksum")}, ${this.q("applied_at")}, ${this.q("duration_ms")}) VALUES ($1, $2, $3, $4)`,
+        { bind: [name, checksum, toDatabaseDate(dialectOf(this.sequelize), new Date()), Math.round(durationMs)] },
+      ),
     );
   }
 
   async recordReverted(name: string): Promise<void> {
-    await this.sequelize.query(`DELETE FROM ${this.q(META_TABLE)} WHERE ${this.q("name")} = $1`, { bind: [name] });
-    await this.sequelize.query(`DELETE FROM ${this.q(CHECKSUM_TABLE)} WHERE ${this.q("name")} = $1`, { bind: [name] });
+    await this.on("meta", ["DELETE", "SELECT"], (meta) => this.sequelize.query(`DELETE FROM ${meta} WHERE ${this.q("name")} = $1`, { bind: [name] }));
+    await this.on("checksums", ["DELETE", "SELECT"], (checksums) => this.sequelize.query(`DELETE FROM ${checksums} WHERE ${this.q("name")} = $1`, { bind: [name] }));
   }
 }
