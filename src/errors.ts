@@ -63,3 +63,17 @@ export class ChangedMigrationError extends AuthdbError {
     super(message, ExitCode.changedMigration, hint);
   }
 }
+
+/**
+ * The migration lock was lost mid-run (its connection was killed, timed out or dropped by a pooler).
+ * Another run may hold it now, so this run stops before its next statement: no migration runs twice.
+ */
+export class LockLostError extends AuthdbError {
+  constructor(readonly reason: string) {
+    super(
+      `lost the migration lock (${reason}); this run stopped so that no migration runs twice`,
+      ExitCode.migrationFailed,
+      "Run `authdb status` to see what is applied, then run the command again. Connect directly, not through a transaction-mode pooler, and check idle_session_timeout.",
+    );
+  }
+}

@@ -2,6 +2,7 @@ import os from "node:os";
 import type { Sequelize } from "sequelize";
 import { dialectOf } from "../../database";
 import { LockTimeoutError } from "../../errors";
+import { formatSeconds } from "../stallWatchdog";
 import { mysqlLockDriver } from "./mysqlLock";
 import { postgresLockDriver } from "./postgresLock";
 import { sqliteLockDriver } from "./sqliteLock";
@@ -62,7 +63,7 @@ export async function acquireMigrationLock(sequelize: Sequelize, options: LockOp
     if (Date.now() >= deadline) {
       const holder = await driver.readHolder().catch(() => null);
       throw new LockTimeoutError(
-        `gave up after ${Math.round(timeoutMs / 1000)} s waiting for the migration lock, held by ${describeHolder(holder)}`,
+        `gave up after ${formatSeconds(timeoutMs)} waiting for the migration lock, held by ${describeHolder(holder)}`,
         "Let the other run finish and try again, or raise --lock-timeout. The lock frees itself when its process exits.",
       );
     }

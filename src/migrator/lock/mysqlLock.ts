@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from "sequelize";
+import { LockLostError } from "../../errors";
 import type { HeldLock, LockDriver, LockHolder } from "./types";
 
 /** GET_LOCK names are server-wide on MySQL/MariaDB, so the database name is part of it. */
@@ -34,7 +35,19 @@ export function mysqlLockDriver(sequelize: Sequelize): LockDriver {
         await manager.releaseConnection(connection);
         throw error;
       }
+      let lost: string | null = null;
       return {
+        async assertHeld() {
+          if (lost) throw new LockLostError(lost);
+          try {
+            const rows = await query(connection, "SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS held", [name]);
+            if (Number(rows[0]?.held) !== 1) lost = "the server no longer grants it to this run's connection";
+          } catch (error) {
+            lost = `its connection failed: ${(error as Error).message}`;
+          }
+          if (lost) throw new LockLostError(lost);
+        },
+        lostReason: () => lost,
         async release() {
           try {
             await query(connection, "SELECT RELEASE_LOCK(?)", [name]);

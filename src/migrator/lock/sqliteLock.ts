@@ -1,5 +1,6 @@
 import { DataTypes, QueryTypes, Transaction, type Sequelize } from "sequelize";
 import { fromDatabaseDate, quoteIdentifier, toDatabaseDate } from "../../database";
+import { LockLostError } from "../../errors";
 import type { HeldLock, LockDriver, LockHolder, LockIdentity } from "./types";
 
 export const LOCK_TABLE = "authdb_lock";
@@ -101,7 +102,18 @@ export function sqliteLockDriver(sequelize: Sequelize, identity: LockIdentity, o
         throw error;
       }
       heldHere.add(storage);
+      let lost: string | null = null;
       return {
+        /** The row is ours unless someone deleted it (by hand, or a process that wrongly judged it stale). */
+        async assertHeld() {
+          if (lost) throw new LockLostError(lost);
+          const row = await readRow();
+          if (!row || row.pid !== identity.pid || row.host !== identity.host) {
+            lost = row ? `its row now names pid ${row.pid} on ${row.host}` : `its row in ${LOCK_TABLE} was deleted`;
+            throw new LockLostError(lost);
+          }
+        },
+        lostReason: () => lost,
         async release() {
           heldHere.delete(storage);
           const deleteOwnRow = (transaction?: Transaction) =>

@@ -7,6 +7,10 @@ export interface LockHolder {
 }
 
 export interface HeldLock {
+  /** Asks the database whether this process still holds the lock; throws LockLostError when it does not. */
+  assertHeld(): Promise<void>;
+  /** Why the lock is known to be lost (its connection closed, a heartbeat failed), without asking; else null. */
+  lostReason(): string | null;
   release(): Promise<void>;
 }
 
