@@ -9,8 +9,16 @@ export function withGlobalOptions(command: Command, { json = true } = {}): Comma
   return command;
 }
 
-export function withLockOptions(command: Command): Command {
-  return command.option("--lock-timeout <seconds>", "how long to wait for another run's migration lock (exit code 3 after)", parseSeconds, 60);
+/** The options of every command that runs migrations: how long to wait for the lock, and for a stuck migration. */
+export function withRunOptions(command: Command): Command {
+  return command
+    .option("--lock-timeout <seconds>", "how long to wait for another run's migration lock (exit code 3 after)", parseSeconds, 60)
+    .option(
+      "--stall-timeout <seconds>",
+      "fail a migration whose up()/down() has neither finished nor run any SQL for this long (exit code 1); 0: never",
+      parseSeconds,
+      60,
+    );
 }
 
 export function parseSeconds(value: string): number {

@@ -2,12 +2,16 @@ import { performance } from "node:perf_hooks";
 import type { Sequelize } from "sequelize";
 import { Umzug, type MigrationParams } from "umzug";
 import { dialectOf, hasTransactionalDdl } from "../database";
-import { AuthdbError, ChangedMigrationError, InvalidInputError, MigrationFailedError } from "../errors";
+import { AuthdbError, ChangedMigrationError, ExitCode, InvalidInputError, LockLostError, MigrationFailedError } from "../errors";
+import { countLosses, DataLossRefusedError, readCatalog, UncheckedRevertError, type Catalog } from "./dataLoss";
 import { databaseMessage } from "./databaseMessage";
 import type { MigratorEvent, MigratorListener } from "./events";
-import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS } from "./lock";
+import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS, type HeldLock } from "./lock";
 import { MetaStore } from "./metaStore";
-import type { MigrationUnit } from "./migrationSource";
+import { describeLoadError, type MigrationUnit } from "./migrationSource";
+import { withConfiguredSchema } from "./schemaScope";
+import { DEFAULT_STALL_TIMEOUT_MS, MigrationStalledError, withStallWatchdog } from "./stallWatchdog";
+import { guardStatements } from "./statementGuard";
 import { runInTransaction } from "./transactionScope";
 import { assertChecksumsMatch, compareChecksums } from "./verifyChecksums";
 
@@ -22,6 +26,13 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Named in the lock, for whoever waits on it. */
   command?: string;
+  /** Fail a migration whose up()/down() runs no SQL and does not finish for this long; 0: never. Default 60 s. */
+  stallTimeoutMs?: number;
+  /**
+   * Reverts only: try the reverts first in a transaction that is rolled back, and refuse (DataLossRefusedError)
+   * when they would drop a table or column that holds data. The CLI's `down` sets it unless --accept-data-loss.
+   */
+  refuseDataLoss?: boolean;
   onEvent?: MigratorListener;
 }
 
@@ -40,7 +51,12 @@ class DryRunRollback extends Error {}
 interface RunState {
   options: RunOptions;
   store: MetaStore;
+  lock: HeldLock;
   result: RunResult;
+  /** The data-loss probe: runs like a dry run, silently. */
+  probing?: boolean;
+  /** The migrations the probe reverted, for its message. */
+  probed: string[];
   /** In a dry run: the statements of the migration running now. */
   capture?: string[];
 }
@@ -49,16 +65,32 @@ function emit(options: RunOptions, event: MigratorEvent): void {
   options.onEvent?.(event);
 }
 
+/** Events of the run the user asked for; the data-loss probe before it says nothing. */
+function report(state: RunState, event: MigratorEvent): void {
+  if (!state.probing) emit(state.options, event);
+}
+
+const LOST_CONNECTION = /^Sequelize(Connection|ConnectionRefused|ConnectionTimedOut|InvalidConnection)Error$|terminating connection|Connection terminated|connection is closed|ECONNRESET|EPIPE|server closed the connection|not queryable|encountered a connection error/i;
+
+/** The database connection died under the migration: not the migration's fault, and not "fix it and retry". */
+function isLostConnection(error: unknown): boolean {
+  const parent = (error as { parent?: { code?: string; message?: string } })?.parent;
+  if (parent?.code === "57P01" || parent?.code === "57P02" || parent?.code === "57P03") return true;
+  return error instanceof Error && (LOST_CONNECTION.test(error.name) || LOST_CONNECTION.test(error.message) || LOST_CONNECTION.test(parent?.message ?? ""));
+}
+
 const DRY_RUN_NOISE = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SET (SESSION )?TRANSACTION|BEGIN DEFERRED TRANSACTION|BEGIN IMMEDIATE TRANSACTION)\b/i;
 
 /** Runs one migration's `up` or `down` and records it, in one transaction where the dialect allows. */
 async function runStep(state: RunState, unit: MigrationUnit, direction: Direction): Promise<void> {
-  const { sequelize, dryRun } = state.options;
+  const { sequelize } = state.options;
+  const dryRun = state.options.dryRun || state.probing;
   const module = loadMigration(unit, direction);
   const fn = module[direction]!;
   const ownTransaction = module.transaction !== false && hasTransactionalDdl(dialectOf(sequelize));
   if (dryRun) {
     if (module.transaction === false) {
+      if (state.probing) throw new UncheckedRevertError(`${unit.name} opts out of transactions (transaction = false), so its down cannot be tried and rolled back`);
       const skipped = "not executed: this migration opts out of transactions (transaction = false), so it cannot be rolled back";
       state.result.dryRun.push({ name: unit.name, statements: [], skipped });
       emit(state.options, { type: "dry-run", name: unit.name, direction, statements: [], skipped });
@@ -66,11 +98,18 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     }
     state.capture = [];
   }
-  emit(state.options, { type: direction === "up" ? "migrating" : "reverting", name: unit.name });
+  // Another run may have taken the lock over since the last migration: then this one must not start.
+  await state.lock.assertHeld();
+  report(state, { type: direction === "up" ? "migrating" : "reverting", name: unit.name });
   const started = performance.now();
+  const stallTimeoutMs = state.options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const work = async () => {
-    await fn(sequelize.getQueryInterface(), (sequelize as unknown as { Sequelize: unknown }).Sequelize);
+    await withStallWatchdog(sequelize, stallTimeoutMs, () => new MigrationStalledError(unit.name, direction, stallTimeoutMs), async () => {
+      await fn(sequelize.getQueryInterface(), (sequelize as unknown as { Sequelize: unknown }).Sequelize);
+    });
     if (dryRun) return;
+    // Recorded only by the holder of the lock, in the migration's own transaction.
+    await state.lock.assertHeld();
     if (direction === "up") await state.store.recordApplied(unit.name, unit.checksum, performance.now() - started);
     else await state.store.recordReverted(unit.name);
   };
@@ -79,8 +118,19 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     if (ownTransaction && !dryRun) await runInTransaction(sequelize, work);
     else await work();
   } catch (error) {
+    const lost = state.lock.lostReason();
+    if (lost) throw new LockLostError(`${lost}, while ${unit.name} (${direction}) ran`);
     if (error instanceof AuthdbError) throw error;
     const dialect = dialectOf(sequelize);
+    if (isLostConnection(error)) {
+      throw new AuthdbError(
+        `lost the database connection while ${unit.name} (${direction}) ran: ${databaseMessage(error)}`,
+        ExitCode.migrationFailed,
+        ownTransaction
+          ? "The server rolled the migration's transaction back: nothing of it remains. Check the server (or whoever ended the connection), then run again."
+          : "The migration ran without a transaction: check which of its statements took effect, then run again.",
+      );
+    }
     const hint = hasTransactionalDdl(dialect)
       ? module.transaction === false
         ? "This migration runs without a transaction: check which of its statements took effect before you retry."
@@ -89,6 +139,10 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     throw new MigrationFailedError(unit.name, direction, databaseMessage(error), hint);
   }
   const durationMs = performance.now() - started;
+  if (state.probing) {
+    state.probed.push(unit.name);
+    return;
+  }
   if (dryRun) {
     const statements = state.capture ?? [];
     state.capture = undefined;
@@ -97,7 +151,7 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     return;
   }
   state.result.migrations.push({ name: unit.name, durationMs });
-  emit(state.options, { type: direction === "up" ? "migrated" : "reverted", name: unit.name, durationMs });
+  report(state, { type: direction === "up" ? "migrated" : "reverted", name: unit.name, durationMs });
 }
 
 function loadMigration(unit: MigrationUnit, direction: Direction) {
@@ -105,7 +159,7 @@ function loadMigration(unit: MigrationUnit, direction: Direction) {
   try {
     module = unit.load();
   } catch (error) {
-    throw new MigrationFailedError(unit.name, direction, `cannot be loaded: ${(error as Error).message}`, "Fix the file's syntax and run again.");
+    throw new MigrationFailedError(unit.name, direction, `cannot be loaded: ${describeLoadError(error, unit.path)}`, "Fix the file and run again.");
   }
   if (typeof module?.[direction] !== "function") {
     throw new MigrationFailedError(unit.name, direction, `exports no ${direction}() function`, "A migration exports { async up(queryInterface, Sequelize) {…}, async down(…) {…} }.");
@@ -176,14 +230,18 @@ async function runUnderLock(options: RunOptions, direction: Direction, body: (um
   const state: RunState = {
     options,
     store: new MetaStore(sequelize),
+    lock,
+    probed: [],
     result: { direction, migrations: [], dryRun: [], lockWaitMs: performance.now() - waitStarted },
   };
+  const unguard = guardStatements(sequelize, lock);
   emit(options, { type: "lock-acquired", waitedMs: state.result.lockWaitMs });
   try {
-    return await runLocked(state, body);
+    return await withConfiguredSchema(sequelize, () => runLocked(state, body));
   } catch (error) {
     throw unwrapUmzugError(error);
   } finally {
+    unguard();
     // A failed release must not hide what happened under the lock; the lock frees itself anyway when
     // its connection closes (PostgreSQL, MySQL) or its process is gone (SQLite).
     await lock.release().catch((releaseError: unknown) => {
@@ -199,6 +257,7 @@ async function runLocked(state: RunState, body: (umzug: ReturnType<typeof create
   const prepareAndRun = async () => {
     await state.store.ensureTables();
     if (!options.allowChanged) assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations));
+    if (options.refuseDataLoss && state.result.direction === "down" && !options.dryRun) await refuseDataLoss(state, () => body(umzug, state));
     await body(umzug, state);
   };
   if (!options.dryRun) {
@@ -217,6 +276,36 @@ async function runLocked(state: RunState, body: (umzug: ReturnType<typeof create
     restoreLogging();
   }
   return state.result;
+}
+
+/**
+ * Runs the reverts once in a transaction that is rolled back, compares the tables and columns before and
+ * after, and refuses (before anything changed) when a dropped table had rows or a dropped column had values.
+ * The whole revert is tried at once, so `down --to 0` is refused as a whole, not after its first steps.
+ */
+async function refuseDataLoss(state: RunState, revert: () => Promise<unknown>): Promise<void> {
+  const { sequelize } = state.options;
+  const dialect = dialectOf(sequelize);
+  if (!hasTransactionalDdl(dialect)) throw new UncheckedRevertError(`${dialect} commits DDL implicitly, so the revert cannot be tried and rolled back`);
+  let before: Catalog = new Map();
+  let after: Catalog = new Map();
+  state.probing = true;
+  try {
+    await runInTransaction(sequelize, async () => {
+      before = await readCatalog(sequelize);
+      await revert();
+      after = await readCatalog(sequelize);
+      throw new DryRunRollback("data-loss probe");
+    });
+  } catch (error) {
+    const cause = unwrapUmzugError(error);
+    if (!(cause instanceof DryRunRollback)) throw cause;
+  } finally {
+    state.probing = false;
+  }
+  const reverting = state.probed.splice(0);
+  const losses = await countLosses(sequelize, before, after);
+  if (losses.length) throw new DataLossRefusedError(losses, reverting);
 }
 
 /** A `--to` that names no migration is a typo: refuse it before taking the lock or creating any table. */

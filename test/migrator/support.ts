@@ -122,3 +122,19 @@ export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 20_000,
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** A write from outside authdb (a bare pg client, or a separate sqlite3 connection): rows a real app would have stored. */
+export async function outsideExecute(url: string, sql: string): Promise<void> {
+  if (url.startsWith("postgres")) {
+    await pgQuery(url, sql);
+    return;
+  }
+  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const opened: sqlite3.Database = new sqlite3.Database(sqliteFile(url), (error) => (error ? reject(error) : resolve(opened)));
+  });
+  try {
+    await new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve())));
+  } finally {
+    await new Promise<void>((resolve) => db.close(() => resolve()));
+  }
+}

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { InvalidInputError } from "../../errors";
 import { readMigrationDir, revertMigrations } from "../../migrator";
-import { parsePositiveInteger, withGlobalOptions, withLockOptions } from "../options";
+import { parsePositiveInteger, withGlobalOptions, withRunOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, withConnection, type GlobalOptions } from "../project";
 import { printDryRun, reportMigratorEvent } from "../runOutput";
@@ -12,7 +12,9 @@ interface DownOptions extends GlobalOptions {
   to?: string;
   dryRun?: boolean;
   allowChanged?: boolean;
+  acceptDataLoss?: boolean;
   lockTimeout: number;
+  stallTimeout: number;
 }
 
 async function downCommand(options: DownOptions): Promise<void> {
@@ -30,6 +32,8 @@ async function downCommand(options: DownOptions): Promise<void> {
       dryRun: options.dryRun,
       allowChanged: options.allowChanged,
       lockTimeoutMs: options.lockTimeout * 1000,
+      stallTimeoutMs: options.stallTimeout * 1000,
+      refuseDataLoss: !options.acceptDataLoss,
       command: "down",
       onEvent: (event) => reportMigratorEvent(output, event, options.lockTimeout),
     });
@@ -56,7 +60,7 @@ async function downCommand(options: DownOptions): Promise<void> {
 }
 
 export function registerDown(program: Command): void {
-  withLockOptions(
+  withRunOptions(
     withGlobalOptions(
       program
         .command("down")
@@ -64,7 +68,8 @@ export function registerDown(program: Command): void {
         .option("--step <n>", "revert the last n migrations", parsePositiveInteger)
         .option("--to <name>", "revert down to and including this migration; --to 0 reverts all")
         .option("--dry-run", "print the SQL the reverts would run, then roll back")
-        .option("--allow-changed", "run even if an applied migration's file changed or is missing"),
+        .option("--allow-changed", "run even if an applied migration's file changed or is missing")
+        .option("--accept-data-loss", "revert even when that drops tables or columns holding data (without it, such a revert is refused, exit code 1)"),
     ),
   ).action(downCommand);
 }

@@ -5,7 +5,7 @@ import { deployEnvironment } from "../../database";
 import { InvalidInputError } from "../../errors";
 import { planInitialMigrationUpdate } from "../../migrations/initialMigrationUpdate";
 import { MetaStore, migrationFromSource, readMigrationDir, applyMigrations, type MigrationUnit } from "../../migrator";
-import { withGlobalOptions, withLockOptions } from "../options";
+import { withGlobalOptions, withRunOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
 import { printDryRun, reportMigratorEvent } from "../runOutput";
@@ -15,6 +15,7 @@ interface MigrateCommandOptions extends GlobalOptions {
   dryRun?: boolean;
   allowChanged?: boolean;
   lockTimeout: number;
+  stallTimeout: number;
 }
 
 /** Another process reading the folder sees the old file or the new one, never half of one. */
@@ -74,6 +75,7 @@ async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
       dryRun: options.dryRun,
       allowChanged: options.allowChanged,
       lockTimeoutMs: options.lockTimeout * 1000,
+      stallTimeoutMs: options.stallTimeout * 1000,
       command: "migrate",
       onEvent: (event) => reportMigratorEvent(output, event, options.lockTimeout),
     });
@@ -104,7 +106,7 @@ async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
 }
 
 export function registerMigrate(program: Command): void {
-  withLockOptions(
+  withRunOptions(
     withGlobalOptions(
       program
         .command("migrate")

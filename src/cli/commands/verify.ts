@@ -5,7 +5,7 @@ import { AuthdbError, ExitCode, InvalidInputError } from "../../errors";
 import { diffSchema, introspectDatabase, listApplicationTables, type DatabaseSchema, type Difference } from "../../introspect";
 import { MetaStore, applyMigrations, readMigrationDir, revertMigrations, type MigrationUnit } from "../../migrator";
 import { tablesInOrder } from "../../schema";
-import { withGlobalOptions, withLockOptions } from "../options";
+import { withGlobalOptions, withRunOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
 import { printDifferences } from "./check";
@@ -13,6 +13,7 @@ import { printDifferences } from "./check";
 interface VerifyOptions extends GlobalOptions {
   force?: boolean;
   lockTimeout: number;
+  stallTimeout: number;
 }
 
 interface MigrationReport {
@@ -75,7 +76,7 @@ async function assertScratch(sequelize: Sequelize, project: Project, options: Ve
   }
   if (applied.length) {
     output.line(`--force: reverting ${applied.length} applied migration${applied.length === 1 ? "" : "s"} first…`);
-    await revertMigrations({ sequelize, migrations: readMigrationDir(project.migrationsDir), to: 0, allowChanged: true, lockTimeoutMs: options.lockTimeout * 1000, command: "verify" });
+    await revertMigrations({ sequelize, migrations: readMigrationDir(project.migrationsDir), to: 0, allowChanged: true, lockTimeoutMs: options.lockTimeout * 1000, stallTimeoutMs: options.stallTimeout * 1000, command: "verify" });
   }
 }
 
@@ -91,7 +92,7 @@ async function verifyCommand(options: VerifyOptions): Promise<void> {
     output.line(`Database: ${label}`);
     await assertScratch(sequelize, project, options, output);
     output.line(`Verifying ${units.length} migration${units.length === 1 ? "" : "s"} in ${relativePath(project.migrationsDir)}: up, down, up again, comparing the schema after each step.`);
-    const run = { sequelize, migrations: units, lockTimeoutMs: options.lockTimeout * 1000, command: "verify" };
+    const run = { sequelize, migrations: units, lockTimeoutMs: options.lockTimeout * 1000, stallTimeoutMs: options.stallTimeout * 1000, command: "verify" };
     const reports: MigrationReport[] = [];
     let fullRevert: PassReport | undefined;
     let fullReapply: PassReport | undefined;
@@ -186,7 +187,7 @@ async function verifyCommand(options: VerifyOptions): Promise<void> {
 }
 
 export function registerVerify(program: Command): void {
-  withLockOptions(
+  withRunOptions(
     withGlobalOptions(
       program
         .command("verify")

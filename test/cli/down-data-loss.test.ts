@@ -1,0 +1,93 @@
+/**
+ * Issue 7 item 4: `down` never drops a table or a column that holds data unless told so explicitly
+ * (--accept-data-loss), in CI and production as much as locally; reverting empty tables needs no flag.
+ */
+import { AUTHJS_TABLES, DIALECTS, INITIAL, STACK_FRAME, createProject, listColumns, listTables, outsideExecute, recordedNames, type TestProject } from "../migrator/support";
+
+const NICKNAME = "20261124000008-adds-nickname.js";
+const USER_ID = "3f1c2b7e-8a9d-4c5e-9f01-23456789abcd";
+
+describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
+  let project: TestProject;
+  afterEach(async () => project?.cleanup());
+
+  const addUserWithSession = async () => {
+    await outsideExecute(project.db.url, `INSERT INTO users (id, email) VALUES ('${USER_ID}', 'a@example.com')`);
+    await outsideExecute(
+      project.db.url,
+      `INSERT INTO sessions (id, session_token, user_id, expires) VALUES ('9f1c2b7e-8a9d-4c5e-9f01-23456789abcd', 'tok', '${USER_ID}', '2030-01-01 00:00:00')`,
+    );
+  };
+
+  test.each([
+    ["plain down of the initial migration", ["down"], {}],
+    ["down --to 0", ["down", "--to", "0"], {}],
+    ["down --to 0 with CI=true NODE_ENV=production", ["down", "--to", "0"], { CI: "true", NODE_ENV: "production" }],
+  ])("%s is refused (exit 1) naming the tables and their rows; nothing changes", async (_what, args, env) => {
+    project = await createProject(`down_refused_${dialect.dialect}`, dialect);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await addUserWithSession();
+
+    const result = await project.authdb(args, env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`Error: reverting ${INITIAL} would drop data: .*table users \\(1 row\\)`));
+    expect(result.stderr).toMatch(/table sessions \(1 row\)/);
+    expect(result.stderr).not.toMatch(/table accounts/);
+    expect(result.stderr).toMatch(/Hint: .*--accept-data-loss/);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+
+    const tables = await listTables(project.db.url);
+    for (const table of AUTHJS_TABLES) expect(tables).toContain(table);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL]);
+  });
+
+  test("down --to 0 across two migrations is refused as a whole, before the first revert", async () => {
+    project = await createProject(`down_whole_${dialect.dialect}`, dialect, [NICKNAME]);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await addUserWithSession();
+    const result = await project.authdb(["down", "--to", "0"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`reverting ${NICKNAME}, ${INITIAL} would drop data`));
+    // The newest (an empty column) was not reverted on its own either.
+    expect(await listColumns(project.db.url, "users")).toContain("nickname");
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, NICKNAME]);
+  });
+
+  test("a dropped column with values is refused, naming the column; with NULLs only it is reverted", async () => {
+    project = await createProject(`down_column_${dialect.dialect}`, dialect, [NICKNAME]);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await addUserWithSession();
+
+    // The column exists but holds no value: dropping it loses nothing.
+    const empty = await project.authdb(["down"]);
+    expect(empty.code).toBe(0);
+    expect(await listColumns(project.db.url, "users")).not.toContain("nickname");
+
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await outsideExecute(project.db.url, `UPDATE users SET nickname = 'ann'`);
+    const refused = await project.authdb(["down"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`reverting ${NICKNAME} would drop data: column users\\.nickname \\(1 value\\)`));
+    expect(await listColumns(project.db.url, "users")).toContain("nickname");
+  });
+
+  test("--accept-data-loss reverts; an empty database needs no flag; --dry-run still shows the SQL", async () => {
+    project = await createProject(`down_accept_${dialect.dialect}`, dialect);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    // No rows anywhere: nothing to lose.
+    const empty = await project.authdb(["down"]);
+    expect(empty.code).toBe(0);
+    expect(await listTables(project.db.url)).not.toContain("users");
+
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await addUserWithSession();
+    const dry = await project.authdb(["down", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/DROP TABLE/i);
+    const forced = await project.authdb(["down", "--accept-data-loss"], { CI: "true" });
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(new RegExp(`reverted ${INITIAL}`));
+    expect(await listTables(project.db.url)).not.toContain("users");
+    expect((await recordedNames(project.db.url)).meta).toEqual([]);
+  });
+});
