@@ -13,6 +13,7 @@ export const DEFAULT_POOL = { max: 10, min: 0, idle: 10_000, acquire: 30_000 } a
  * An instance the caller passes stays the caller's: the adapter never closes it.
  */
 export function resolveClient(client: AdapterClient): { sequelize: Sequelize; owned: boolean } {
+  assertGiven(client);
   if (client instanceof Sequelize) return { sequelize: client, owned: false };
   // A second copy of sequelize in node_modules fails instanceof; recognise the instance by its shape.
   if (isSequelizeLike(client)) return { sequelize: client, owned: false };
@@ -30,4 +31,17 @@ export function resolveClient(client: AdapterClient): { sequelize: Sequelize; ow
 function isSequelizeLike(value: unknown): value is Sequelize {
   const candidate = value as Partial<Sequelize> | null;
   return typeof candidate === "object" && candidate !== null && typeof candidate.query === "function" && typeof candidate.getDialect === "function";
+}
+
+/** `SequelizeAdapter(process.env.DATABASE_URL)` with the variable unset: say so, not "needs a Sequelize instance". */
+function assertGiven(client: unknown): void {
+  const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === "string" && value.trim() === "");
+  const url = typeof client === "object" && client !== null && "url" in client ? (client as { url?: unknown }).url : "";
+  if (!isBlank(client) && !(typeof client === "object" && client !== null && "url" in client && isBlank(url))) return;
+  const show = (value: unknown) => (typeof value === "string" ? "an empty string" : String(value));
+  const got = isBlank(client) ? show(client) : `{ url: ${show(url)} }`;
+  throw new InvalidInputError(
+    `SequelizeAdapter received ${got} instead of a Sequelize instance or a database URL`,
+    "If you pass process.env.DATABASE_URL, that variable is not set in this process (check your .env file or the deploy's environment).",
+  );
 }

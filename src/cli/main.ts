@@ -1,7 +1,8 @@
 import { CommanderError } from "commander";
 import { toConnectionError } from "../database";
-import { AuthdbError, ExitCode } from "../errors";
+import { AuthdbError, ExitCode, InvalidInputError } from "../errors";
 import { databaseMessage } from "../migrator/databaseMessage";
+import { currentActivity } from "./activity";
 import { Output } from "./output";
 import { buildProgram } from "./program";
 
@@ -11,10 +12,31 @@ import { buildProgram } from "./program";
  */
 function asAuthdbError(error: unknown): AuthdbError | null {
   if (error instanceof AuthdbError) return error;
+  const fileProblem = fileSystemError(error);
+  if (fileProblem) return fileProblem;
   if (!(error instanceof Error) || !error.name.startsWith("Sequelize")) return null;
   const connection = toConnectionError(error, "the database");
   if (connection instanceof AuthdbError) return connection;
   return new AuthdbError(`the database refused a statement: ${databaseMessage(error)}`, ExitCode.migrationFailed, "Check the database user's privileges and that the server is healthy, then run the command again.");
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOENT: "no such file or folder",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "it is a folder",
+  ENAMETOOLONG: "the name is too long for the file system",
+  ENOSPC: "the disk is full",
+  EROFS: "the file system is read-only",
+  EEXIST: "it already exists",
+};
+
+/** A file the user's setup does not let us read or write is their situation to fix, not a bug of ours. */
+function fileSystemError(error: unknown): AuthdbError | null {
+  const { code, path: file, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  if (!code || !file || !(code in FILE_ERRORS)) return null;
+  return new InvalidInputError(`cannot ${syscall ?? "use"} ${file}: ${code} (${FILE_ERRORS[code]})`, "Check the path and its permissions, then run the command again.");
 }
 
 /** Runs the CLI and returns the exit code; user mistakes print a message and a hint, never a stack. */
@@ -42,12 +64,47 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+/** `authdb status | head -2`: the reader left. That is the user's choice, not an error to print a stack for. */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+      throw error;
+    });
+  }
+}
+
+/**
+ * Node exits 0 when its event loop runs empty, even while a command still awaits a promise that nothing
+ * can settle any more (a migration's up() that never resolves, a config exporting such a Promise). A CLI
+ * must not report success it did not reach: that is exit 1, naming what it was waiting on.
+ */
+function guardUnfinishedExit(argv: string[], isFinished: () => boolean): void {
+  const onBeforeExit = () => {
+    if (isFinished()) return;
+    process.off("beforeExit", onBeforeExit);
+    const error = new AuthdbError(
+      `authdb stopped before the command finished: it was waiting on ${currentActivity()}, and nothing is left that could end that wait (a promise that never settles)`,
+      ExitCode.migrationFailed,
+      "Make sure every promise in your config and migration files settles (resolves or rejects); nothing after this point ran.",
+    );
+    new Output({ json: argv.includes("--json") }).failure(error);
+    process.exitCode = error.exitCode;
+  };
+  process.on("beforeExit", onBeforeExit);
+}
+
 export function main(argv: string[] = process.argv): void {
+  ignoreClosedPipes();
+  let finished = false;
+  guardUnfinishedExit(argv, () => finished);
   runCli(argv).then(
     (code) => {
+      finished = true;
       process.exitCode = code;
     },
     (error) => {
+      finished = true;
       console.error(error);
       process.exitCode = ExitCode.migrationFailed;
     },

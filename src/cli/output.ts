@@ -1,5 +1,6 @@
 import { createColors } from "picocolors";
 import { AuthdbError } from "../errors";
+import { scrubSecrets } from "./secrets";
 
 export interface OutputOptions {
   json?: boolean;
@@ -43,9 +44,14 @@ export class Output {
     this.errColors = createColors(colorsEnabled(this.err, env));
   }
 
+  /** Every write goes through here, so no password reaches a terminal or a log. */
+  private write(stream: NodeJS.WriteStream, text: string): void {
+    stream.write(scrubSecrets(text));
+  }
+
   /** A line of human output. */
   line(text = ""): void {
-    (this.json ? this.err : this.out).write(`${text}\n`);
+    this.write(this.json ? this.err : this.out, `${text}\n`);
   }
 
   success(text: string, ms?: number): void {
@@ -53,7 +59,7 @@ export class Output {
   }
 
   warn(text: string): void {
-    this.err.write(`${this.errColors.yellow("warning")} ${text}\n`);
+    this.write(this.err, `${this.errColors.yellow("warning")} ${text}\n`);
   }
 
   next(text: string): void {
@@ -63,23 +69,23 @@ export class Output {
   /** The machine-readable result: only with --json, only once. */
   result(data: unknown): void {
     if (!this.json) return;
-    this.out.write(`${JSON.stringify(data, null, 2)}\n`);
+    this.write(this.out, `${JSON.stringify(data, null, 2)}\n`);
     documentWritten = true;
   }
 
   /** A user-facing failure: message and hint, no stack trace. */
   failure(error: AuthdbError): void {
     const c = this.errColors;
-    this.err.write(`${c.red(c.bold("Error:"))} ${error.message}\n`);
-    if (error.hint) this.err.write(`${c.dim("Hint:")} ${error.hint}\n`);
-    if (this.json && !documentWritten) this.out.write(`${JSON.stringify({ error: { type: error.name, message: error.message, hint: error.hint, exitCode: error.exitCode } }, null, 2)}\n`);
+    this.write(this.err, `${c.red(c.bold("Error:"))} ${error.message}\n`);
+    if (error.hint) this.write(this.err, `${c.dim("Hint:")} ${error.hint}\n`);
+    if (this.json && !documentWritten) this.write(this.out, `${JSON.stringify({ error: { type: error.name, message: error.message, hint: error.hint, exitCode: error.exitCode } }, null, 2)}\n`);
   }
 
   /** A bug: the stack helps us, so it is printed. */
   crash(error: unknown): void {
     const c = this.errColors;
-    this.err.write(`${c.red(c.bold("Unexpected error"))} (please report it with the output below):\n${error instanceof Error ? error.stack : String(error)}\n`);
+    this.write(this.err, `${c.red(c.bold("Unexpected error"))} (please report it with the output below):\n${error instanceof Error ? error.stack : String(error)}\n`);
     const message = error instanceof Error ? error.message : String(error);
-    if (this.json && !documentWritten) this.out.write(`${JSON.stringify({ error: { type: "UnexpectedError", message, exitCode: 1 } }, null, 2)}\n`);
+    if (this.json && !documentWritten) this.write(this.out, `${JSON.stringify({ error: { type: "UnexpectedError", message, exitCode: 1 } }, null, 2)}\n`);
   }
 }

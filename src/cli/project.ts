@@ -1,13 +1,23 @@
 import path from "node:path";
 import type { Sequelize } from "sequelize";
-import { loadConfig, type LoadedConfig } from "../config";
-import { connectDatabase, redactUrl, resolveDatabaseUrl, type UrlSource } from "../database";
+import { findConfigFile, loadConfig, type LoadedConfig } from "../config";
+import { closeDatabase, connectDatabase, DEFAULT_SQLITE_URL, isMissingSqliteFile, redactUrl, resolveDatabaseUrl, urlPasswords, type UrlSource } from "../database";
+import { bindSchema } from "../database/catalog";
+import { AuthdbError } from "../errors";
+import { waitingOn } from "./activity";
+import { registerSecrets } from "./secrets";
 
 /** Options every command takes. */
 export interface GlobalOptions {
   config?: string;
   url?: string;
   json?: boolean;
+}
+
+/** What a command needs of its connection beyond the URL. */
+export interface ConnectionOptions {
+  /** status and check: never create a SQLite file; open it read-only. */
+  readOnly?: boolean;
 }
 
 export interface Project extends LoadedConfig {
@@ -18,6 +28,7 @@ export const DEFAULT_MIGRATIONS_DIR = "migrations";
 
 /** Loads the config and resolves where its migrations live (relative to the config file). */
 export async function openProject(options: GlobalOptions, cwd = process.cwd()): Promise<Project> {
+  waitingOn(`the config file ${options.config ?? findConfigFile(cwd) ?? "(none found: defaults)"} and what it exports`);
   const loaded = await loadConfig({ cwd, configFile: options.config });
   return { ...loaded, migrationsDir: path.resolve(loaded.baseDir, loaded.config.migrationsDir ?? DEFAULT_MIGRATIONS_DIR) };
 }
@@ -30,21 +41,53 @@ export interface Connection {
   label: string;
 }
 
-export async function openConnection(project: Project, options: GlobalOptions, cwd = process.cwd()): Promise<Connection> {
+export async function openConnection(project: Project, options: GlobalOptions, connection: ConnectionOptions = {}, cwd = process.cwd()): Promise<Connection> {
   const { url, source } = resolveDatabaseUrl({ flag: options.url, config: project.config.url });
+  registerSecrets(urlPasswords(url));
   // A relative SQLite path in the config is relative to the config file, like migrationsDir.
   const base = source === "config" ? project.baseDir : cwd;
-  const sequelize = await connectDatabase(url, {}, base);
-  return { sequelize, url, source, label: `${redactUrl(url)} (from ${source === "default" ? "the default" : source})` };
+  let sequelize: Sequelize;
+  waitingOn(`the database ${redactUrl(url)} to answer`);
+  try {
+    sequelize = await connectDatabase(url, {}, base, connection);
+  } catch (error) {
+    throw source === "default" ? explainDefaultUrl(error) : error;
+  }
+  try {
+    // Where authdb's tables live on PostgreSQL (src/database/catalog.ts); refused on MySQL/MariaDB.
+    bindSchema(sequelize, project.config.schema);
+  } catch (error) {
+    await closeDatabase(sequelize);
+    throw error;
+  }
+  const missing = connection.readOnly && isMissingSqliteFile(url, base) ? "; the file does not exist yet, so it reads as empty" : "";
+  return { sequelize, url, source, label: `${redactUrl(url)} (from ${source === "default" ? "the default" : source}${missing})` };
+}
+
+/** A new user who gave no URL must learn that first, not only that a SQLite driver is missing. */
+function explainDefaultUrl(error: unknown): unknown {
+  if (!(error instanceof AuthdbError)) return error;
+  const fallback = `no database URL was given (no --url, no url in the config, no DATABASE_URL), so authdb used the local file ${DEFAULT_SQLITE_URL}`;
+  return new AuthdbError(
+    `${fallback}, and: ${error.message}`,
+    error.exitCode,
+    `To use your database, pass --url postgres://user:password@host:5432/db, set url in authdb.config, or set DATABASE_URL.${error.hint ? ` To use the local file: ${error.hint}` : ""}`,
+  );
 }
 
 /** Runs `body` with an open connection and always closes it, so the process can exit. */
-export async function withConnection<T>(project: Project, options: GlobalOptions, body: (connection: Connection) => Promise<T>): Promise<T> {
-  const connection = await openConnection(project, options);
+export async function withConnection<T>(
+  project: Project,
+  options: GlobalOptions,
+  body: (connection: Connection) => Promise<T>,
+  connectionOptions: ConnectionOptions = {},
+): Promise<T> {
+  const connection = await openConnection(project, options, connectionOptions);
   try {
     return await body(connection);
   } finally {
-    await connection.sequelize.close();
+    waitingOn("the database connection to close");
+    await closeDatabase(connection.sequelize);
   }
 }
 

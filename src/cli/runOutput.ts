@@ -1,9 +1,14 @@
 import { describeHolder, type MigratorEvent, type RunResult } from "../migrator";
+import { waitingOn } from "./activity";
 import type { Output } from "./output";
 
 /** Prints a migrator event the way every schema-changing command shows progress. */
 export function reportMigratorEvent(output: Output, event: MigratorEvent, lockTimeoutSeconds: number): void {
   switch (event.type) {
+    case "migrating":
+    case "reverting":
+      waitingOn(`${event.name}'s ${event.type === "migrating" ? "up" : "down"}()`);
+      break;
     case "lock-waiting":
       output.line(`Waiting for the migration lock, held by ${describeHolder(event.holder)} (up to ${lockTimeoutSeconds} s; --lock-timeout changes it)…`);
       break;

@@ -37,21 +37,55 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): ParsedDataba
     );
   }
   if (dialect === "sqlite") return { dialect, storage: sqliteStorage(url, cwd), url };
+  const hint = "Check the host, port and database name; percent-encode special characters in the user and password (/ as %2F, @ as %40, # as %23, ? as %3F, : as %3A, % as %25).";
+  let parsed: URL;
   try {
-    new URL(url);
+    parsed = new URL(url);
   } catch {
-    throw new InvalidInputError(`malformed database URL "${redactUrl(url)}"`, "Check the host, port and database name; percent-encode special characters in the password.");
+    throw new InvalidInputError(`malformed database URL "${redactUrl(url)}"`, hint);
+  }
+  // The drivers decode the user and password; a stray "%" would throw deep inside them.
+  try {
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+  } catch {
+    throw new InvalidInputError(`malformed database URL "${redactUrl(url)}": its user or password holds a "%" that starts no percent-escape`, hint);
   }
   return { dialect, url };
 }
 
-/** The URL with its password masked, for messages and logs. */
+/**
+ * The URL with its password masked, for messages and logs. A password may hold unencoded "/", "@", "#",
+ * "?" or ":", so the credentials run from after "scheme://" to the LAST "@" in the URL: that over-masks a
+ * URL whose query holds an "@", never under-masks one whose password does.
+ */
 export function redactUrl(url: string): string {
-  // Up to the last "@" before the path, so an unencoded "@" in the password is masked too.
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i, (whole, scheme: string, credentials: string) => {
-    const user = credentials.split(":")[0];
-    return credentials.includes(":") ? `${scheme}${user}:***@` : whole;
-  });
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+  if (!scheme) return url;
+  const at = url.lastIndexOf("@");
+  if (at < scheme.length) return url;
+  const credentials = url.slice(scheme.length, at);
+  const colon = credentials.indexOf(":");
+  if (colon < 0) return url;
+  return `${scheme}${credentials.slice(0, colon)}:***${url.slice(at)}`;
+}
+
+/** The password of a URL as written and percent-decoded, so output can be scrubbed of both forms. */
+export function urlPasswords(url: string): string[] {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+  const at = url.lastIndexOf("@");
+  if (!scheme || at < scheme.length) return [];
+  const credentials = url.slice(scheme.length, at);
+  const colon = credentials.indexOf(":");
+  if (colon < 0) return [];
+  const raw = credentials.slice(colon + 1);
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // A stray "%" is not an escape: the raw form is what appears in output.
+  }
+  return [...new Set([raw, decoded])].filter((password) => password.length > 0);
 }
 
 /**
@@ -74,16 +108,29 @@ export const DEFAULT_SQLITE_URL = "sqlite:./authdb.sqlite";
  */
 export function resolveDatabaseUrl(input: { flag?: string; config?: string; env?: NodeJS.ProcessEnv }): { url: string; source: UrlSource } {
   const env = input.env ?? process.env;
-  if (input.flag) return { url: input.flag, source: "--url" };
-  if (input.config) return { url: input.config, source: "config" };
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, source: "DATABASE_URL" };
+  // An unset shell variable gives `--url ""`: that is a mistake to report, not a reason to fall back.
+  if (input.flag !== undefined) return { url: nonBlank(input.flag, "--url"), source: "--url" };
+  if (input.config !== undefined) return { url: nonBlank(input.config, "url in the config"), source: "config" };
+  if (env.DATABASE_URL !== undefined) return { url: nonBlank(env.DATABASE_URL, "DATABASE_URL"), source: "DATABASE_URL" };
   const deploy = deployEnvironment(env);
   if (deploy) {
-    const why = deploy;
     throw new InvalidInputError(
-      `no database URL given, and with ${why} authdb does not fall back to the local SQLite file`,
+      `no database URL given, and with ${deploy} authdb does not fall back to the local SQLite file`,
       "Pass --url, set url in authdb.config, or set DATABASE_URL.",
     );
   }
   return { url: DEFAULT_SQLITE_URL, source: "default" };
+}
+
+function nonBlank(url: string, source: string): string {
+  if (typeof url === "string" && url.trim() !== "") return url.trim();
+  throw new InvalidInputError(
+    `${source} is empty${source === "--url" ? " (an unset shell variable, e.g. --url \"$DATABASE_URL\"?)" : ""}: authdb does not fall back to another database`,
+    "Give a database URL such as postgres://user:password@host:5432/db or sqlite:./authdb.sqlite.",
+  );
+}
+
+/** Where a URL came from, in words, for the line every command starts with and for errors. */
+export function describeUrlSource(source: UrlSource): string {
+  return source === "default" ? "the default: no --url, no url in the config, no DATABASE_URL" : source;
 }

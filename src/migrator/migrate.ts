@@ -1,7 +1,10 @@
 import path from "node:path";
 import type { Sequelize } from "sequelize";
 import { validateConfig, type AuthdbConfig } from "../config";
-import { InvalidInputError } from "../errors";
+import { bindSchema } from "../database/catalog";
+import { dialectOf } from "../database";
+import { AuthdbError, ChangedMigrationError, ExitCode, InvalidInputError } from "../errors";
+import { tablesInOrder } from "../schema";
 import type { MigratorListener } from "./events";
 import { readMigrationDir, renderedMigrationSet, type MigrationUnit } from "./migrationSource";
 import { applyMigrations, type RunResult } from "./runMigrations";
@@ -31,5 +34,36 @@ export async function migrate(sequelize: Sequelize, config: AuthdbConfig = {}, o
       "Pass an absolute migrationsDir, run from the project folder, or leave migrationsDir out to apply the Auth.js tables rendered in memory.",
     );
   }
-  return applyMigrations({ sequelize, migrations, ...options });
+  bindSchema(sequelize, config.schema);
+  try {
+    return await applyMigrations({ sequelize, migrations, ...options });
+  } catch (error) {
+    if (error instanceof ChangedMigrationError && !config.migrationsDir) throw await inMemoryConfigChanged(sequelize, config);
+    throw error;
+  }
+}
+
+/**
+ * In-memory mode creates a fresh schema and never alters one; the file-oriented hint (git checkout,
+ * --allow-changed) would mislead here. Say what differs, and the two ways on.
+ */
+async function inMemoryConfigChanged(sequelize: Sequelize, config: AuthdbConfig): Promise<AuthdbError> {
+  const { schema } = validateConfig(config);
+  let differences: string[] = [];
+  try {
+    // Loaded here: introspect imports the migrator's table names, so a top-level import would be circular.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { diffSchema, expectedSchema, introspectDatabase } = require("../introspect") as typeof import("../introspect");
+    const tables = tablesInOrder(schema).map((t) => t.table);
+    differences = diffSchema(expectedSchema(schema, dialectOf(sequelize)), await introspectDatabase(sequelize, tables)).map((d) => `${d.table}: ${d.message}`);
+  } catch {
+    // The comparison only enriches the message.
+  }
+  const what = differences.length ? ` It differs in: ${differences.slice(0, 5).join("; ")}${differences.length > 5 ? `; and ${differences.length - 5} more` : ""}.` : "";
+  return new AuthdbError(
+    `migrate(sequelize, config): this database already has the Auth.js tables, created from a different config (the applied initial migration does not match the one this config renders, e.g. after a column was added under extend).${what} ` +
+      "migrate() without migrationsDir creates a fresh schema; it never alters an existing one",
+    ExitCode.changedMigration,
+    "For tests, use a fresh database (sqlite::memory:, or a new database per run). For a real database, write the change as a migration (`npx authdb create add-phone-number`) and apply the files (`npx authdb migrate`, or migrate() with migrationsDir).",
+  );
 }

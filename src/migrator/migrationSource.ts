@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { createJiti } from "jiti";
 import type { QueryInterface } from "sequelize";
+import { InvalidInputError } from "../errors";
 import { renderInitialMigration, INITIAL_MIGRATION_NAME } from "../migrations/renderMigration";
 import type { Schema } from "../schema";
 import { migrationChecksum } from "./checksum";
@@ -24,24 +26,67 @@ export interface MigrationUnit {
   load(): MigrationModule;
 }
 
-const MIGRATION_FILE = /\.(c?js)$/;
+/** CommonJS files load with require, as sequelize-cli loads them; ESM and TypeScript files through jiti. */
+const REQUIRED = /\.c?js$/;
+const COMPILED = /\.(mjs|ts|mts|cts)$/;
+const DECLARATIONS = /\.d\.[cm]?ts$|\.map$/;
+/** A name `authdb create` would give (a 14-digit UTC timestamp), whatever its extension. */
+const MIGRATION_NAME = /^\d{14}-/;
+
+const jiti = createJiti(__filename, { moduleCache: false, fsCache: false, interopDefault: false });
+
+function isMigrationFile(name: string): boolean {
+  return !name.startsWith(".") && !DECLARATIONS.test(name) && (REQUIRED.test(name) || COMPILED.test(name));
+}
+
+/** `export default { up, down }` (ESM, or TypeScript compiled to CommonJS) is as good as `module.exports = { up, down }`. */
+function unwrapDefault(loaded: unknown): MigrationModule {
+  const module = loaded as MigrationModule & { default?: MigrationModule };
+  if (typeof module?.up !== "function" && module?.default && typeof module.default === "object") return module.default;
+  return module;
+}
 
 function loadFile(file: string): MigrationModule {
+  if (COMPILED.test(file)) return unwrapDefault(jiti(file));
   // A long-lived process (tests, `verify`) may load the same file after it changed.
   delete require.cache[require.resolve(file)];
-  return require(file) as MigrationModule;
+  return unwrapDefault(require(file));
 }
 
 /** The migration files in `dir`, in name order (the order sequelize-cli applies them). A missing dir has none. */
 export function readMigrationDir(dir: string): MigrationUnit[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => MIGRATION_FILE.test(name) && !name.startsWith("."))
+  const names = readdirSync(dir);
+  const unknown = names.filter((name) => MIGRATION_NAME.test(name) && !isMigrationFile(name) && !DECLARATIONS.test(name));
+  if (unknown.length) {
+    throw new InvalidInputError(
+      `${unknown.join(", ")} in ${dir} ${unknown.length === 1 ? "looks like a migration" : "look like migrations"}, but authdb runs only .js, .cjs, .mjs, .ts, .mts and .cts files`,
+      "Rewrite it as a JavaScript or TypeScript migration exporting up() and down() (SQL can run through queryInterface.sequelize.query), or move it out of the folder.",
+    );
+  }
+  return names
+    .filter(isMigrationFile)
     .sort()
     .map((name) => {
       const file = path.join(dir, name);
       return { name, path: file, checksum: migrationChecksum(readFileSync(file, "utf8")), load: () => loadFile(file) };
     });
+}
+
+/**
+ * Where a file that cannot be loaded went wrong: Node puts `file:line` and a caret under the column at the
+ * top of a SyntaxError's stack; jiti puts `file:line:column` in its message.
+ */
+export function describeLoadError(error: unknown, file?: string): string {
+  const message = error instanceof Error ? error.message.split("\n")[0].trim() : String(error);
+  if (!(error instanceof Error)) return message;
+  const fromJiti = /(\S+):(\d+):(\d+)\s*$/.exec(error.message);
+  if (fromJiti) return `${message} at line ${fromJiti[2]}, column ${fromJiti[3]}`;
+  const [where, , caret] = (error.stack ?? "").split("\n");
+  const line = file && where?.startsWith(`${file}:`) ? Number(where.slice(file.length + 1)) : NaN;
+  if (!Number.isInteger(line)) return message;
+  const column = caret && /^\s*\^/.test(caret) ? caret.indexOf("^") + 1 : undefined;
+  return `${error.name}: ${message} at line ${line}${column ? `, column ${column}` : ""}`;
 }
 
 function evaluateCommonJs(source: string, filename: string): MigrationModule {

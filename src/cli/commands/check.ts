@@ -73,7 +73,7 @@ async function checkCommand(options: CheckOptions): Promise<void> {
     } else if (status.pending.length) {
       throw new AuthdbError(`${status.pending.length} pending migration${status.pending.length === 1 ? "" : "s"}: ${status.pending.join(", ")}`, ExitCode.pending, "Run `npx authdb migrate`.");
     }
-  });
+  }, { readOnly: true });
 }
 
 export function registerCheck(program: Command): void {

@@ -9,6 +9,8 @@ import { withGlobalOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, type GlobalOptions } from "../project";
 
+const MAX_FILE_NAME_LENGTH = 120;
+
 async function create(name: string, options: GlobalOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
@@ -18,6 +20,13 @@ async function create(name: string, options: GlobalOptions): Promise<void> {
     fileName = migrationFileName(name);
   } catch (error) {
     throw new InvalidInputError((error as Error).message);
+  }
+  // File systems stop at 255 bytes; a name that long says nothing a short one would not.
+  if (fileName.length > MAX_FILE_NAME_LENGTH) {
+    throw new InvalidInputError(
+      `the name gives a ${fileName.length}-character file name; at most ${MAX_FILE_NAME_LENGTH} are allowed`,
+      "Use a short description, e.g. add-phone-number.",
+    );
   }
   // Names sort by timestamp; one created in the same second as the last must still sort after it.
   const last = readMigrationDir(project.migrationsDir).at(-1)?.name;

@@ -72,7 +72,7 @@ async function statusCommand(options: StatusOptions): Promise<void> {
       const failure = checkFailure(status);
       if (failure) throw failure;
     }
-  });
+  }, { readOnly: true });
 }
 
 export function registerStatus(program: Command): void {

@@ -1,0 +1,94 @@
+/**
+ * Issue 7 items 11, 12 and 12b: no output ever holds a password, an empty URL is an error (never a fallback),
+ * and a user who gave no URL learns that authdb fell back to the local SQLite file.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import { SequelizeAdapter } from "../../src/adapter";
+import { ExitCode, InvalidInputError } from "../../src/errors";
+import { runAuthdb } from "../helpers/cli";
+import { POSTGRES_ADMIN_URL, createTempDir } from "../helpers/databases";
+import { STACK_FRAME } from "../migrator/support";
+
+describe("database URLs", () => {
+  let temp: { dir: string; cleanup(): void };
+  const run = (args: string[], env: Record<string, string | undefined> = {}) =>
+    runAuthdb(args, { cwd: temp.dir, env: { CI: undefined, NODE_ENV: undefined, DATABASE_URL: undefined, ...env } });
+
+  beforeEach(() => (temp = createTempDir("urls")));
+  afterEach(() => temp.cleanup());
+
+  const server = new URL(POSTGRES_ADMIN_URL);
+  const withPassword = (password: string) => `postgres://${server.username || "postgres"}:${password}@${server.host}${server.pathname}`;
+  // Unique per run, so a match can only come from this URL; each holds one character that breaks naive masking.
+  const passwords = ["/", "@", "%", ":", "#", "?", "%2F"].map((special) => `S3cr${special}et${randomBytes(3).toString("hex")}`);
+
+  test.each(passwords)("password %s: never printed, by status, status --json, migrate --json or a lock holder", async (password) => {
+    await run(["init"]);
+    const url = withPassword(password);
+    const outputs = [
+      await run(["status", "--url", url]),
+      await run(["status", "--json", "--url", url]),
+      await run(["migrate", "--json", "--dry-run", "--url", url]),
+      await run(["status"], { DATABASE_URL: url }),
+    ];
+    for (const result of outputs) {
+      const all = result.stdout + result.stderr;
+      expect(all).not.toContain(password);
+      expect(all).not.toContain(decodeURIComponentSafe(password));
+      expect(all).not.toMatch(STACK_FRAME);
+      expect(all).not.toMatch(/Unexpected error/);
+      expect(all).toMatch(/postgres:\/\/[^:\s]+:\*\*\*@/);
+    }
+  });
+
+  test.each([
+    ["--url \"\"", ["--url", ""], {}],
+    ["--url of spaces", ["--url", "   "], {}],
+    ["DATABASE_URL=\"\"", [], { DATABASE_URL: "" }],
+  ])("%s is an error (exit 2), not a fallback to ./authdb.sqlite", async (_what, args, env) => {
+    await run(["init"]);
+    const result = await run(["migrate", ...args], env);
+    expect(result.code).toBe(ExitCode.invalidInput);
+    expect(result.stderr).toMatch(/Error: (--url|DATABASE_URL) is empty/);
+    expect(result.stdout).not.toMatch(/authdb\.sqlite/);
+    expect(existsSync(`${temp.dir}/authdb.sqlite`)).toBe(false);
+  });
+
+  test("an empty url in the config is an error naming it", async () => {
+    writeFileSync(`${temp.dir}/authdb.config.js`, `module.exports = { url: "  " };\n`);
+    const result = await run(["status"]);
+    expect(result.code).toBe(ExitCode.invalidInput);
+    expect(result.stderr).toMatch(/url in the config is empty/);
+  });
+
+  test("no URL anywhere: the first line says the default SQLite file is used, and why", async () => {
+    await run(["init"]);
+    const result = await run(["status"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Database: sqlite:\.\/authdb\.sqlite \(from the default; the file does not exist yet, so it reads as empty\)/m);
+  });
+
+  test.each([
+    ["undefined", undefined, /SequelizeAdapter received undefined instead of a Sequelize instance or a database URL/],
+    ["an empty string", "", /SequelizeAdapter received an empty string/],
+    ["{ url: undefined }", { url: undefined }, /SequelizeAdapter received \{ url: undefined \}/],
+  ])("SequelizeAdapter(%s) says what it received and points at DATABASE_URL", (_what, client, message) => {
+    const create = () => SequelizeAdapter(client as never);
+    expect(create).toThrow(InvalidInputError);
+    expect(create).toThrow(message);
+    try {
+      create();
+    } catch (error) {
+      expect((error as InvalidInputError).hint).toMatch(/DATABASE_URL/);
+    }
+  });
+});
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
