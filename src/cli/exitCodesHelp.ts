@@ -3,7 +3,9 @@ import { ExitCode } from "../errors";
 export const EXIT_CODES_HELP = `
 Exit codes (the same for every command; docs/cli.md):
   ${ExitCode.ok}  success
-  ${ExitCode.migrationFailed}  a migration or SQL statement failed (the database's error is printed), or init would overwrite a file
+  ${ExitCode.migrationFailed}  a migration or SQL statement failed (the database's error is printed), stalled
+     (--stall-timeout) or lost its lock or connection; down would drop data (--accept-data-loss);
+     init would overwrite a file
   ${ExitCode.invalidInput}  invalid config, option or URL, or the database cannot be reached
   ${ExitCode.lockTimeout}  timed out waiting for the migration lock (--lock-timeout)
   ${ExitCode.pending}  migrations are pending (status --check)
@@ -11,4 +13,4 @@ Exit codes (the same for every command; docs/cli.md):
   ${ExitCode.changedMigration}  an applied migration's file changed or is missing
 
 Database URL: --url, else config url, else DATABASE_URL, else sqlite:./authdb.sqlite
-(not with CI=true or NODE_ENV=production, where a missing URL is an error).`;
+(not with CI=true or NODE_ENV=production, where a missing URL is an error; an empty URL is always one).`;

@@ -44,8 +44,15 @@ export class Output {
     this.errColors = createColors(colorsEnabled(this.err, env));
   }
 
-  /** Every write goes through here, so no password reaches a terminal or a log. */
   private write(stream: NodeJS.WriteStream, text: string): void {
+    stream.write(text);
+  }
+
+  /**
+   * Errors and warnings carry text authdb did not write (a driver's message may echo part of a URL), so a
+   * known password is masked there. Not in results: a password that is also a word ("name") would corrupt them.
+   */
+  private writeForeign(stream: NodeJS.WriteStream, text: string): void {
     stream.write(scrubSecrets(text));
   }
 
@@ -59,7 +66,7 @@ export class Output {
   }
 
   warn(text: string): void {
-    this.write(this.err, `${this.errColors.yellow("warning")} ${text}\n`);
+    this.writeForeign(this.err, `${this.errColors.yellow("warning")} ${text}\n`);
   }
 
   next(text: string): void {
@@ -76,16 +83,16 @@ export class Output {
   /** A user-facing failure: message and hint, no stack trace. */
   failure(error: AuthdbError): void {
     const c = this.errColors;
-    this.write(this.err, `${c.red(c.bold("Error:"))} ${error.message}\n`);
-    if (error.hint) this.write(this.err, `${c.dim("Hint:")} ${error.hint}\n`);
-    if (this.json && !documentWritten) this.write(this.out, `${JSON.stringify({ error: { type: error.name, message: error.message, hint: error.hint, exitCode: error.exitCode } }, null, 2)}\n`);
+    this.writeForeign(this.err, `${c.red(c.bold("Error:"))} ${error.message}\n`);
+    if (error.hint) this.writeForeign(this.err, `${c.dim("Hint:")} ${error.hint}\n`);
+    if (this.json && !documentWritten) this.writeForeign(this.out, `${JSON.stringify({ error: { type: error.name, message: error.message, hint: error.hint, exitCode: error.exitCode } }, null, 2)}\n`);
   }
 
   /** A bug: the stack helps us, so it is printed. */
   crash(error: unknown): void {
     const c = this.errColors;
-    this.write(this.err, `${c.red(c.bold("Unexpected error"))} (please report it with the output below):\n${error instanceof Error ? error.stack : String(error)}\n`);
+    this.writeForeign(this.err, `${c.red(c.bold("Unexpected error"))} (please report it with the output below):\n${error instanceof Error ? error.stack : String(error)}\n`);
     const message = error instanceof Error ? error.message : String(error);
-    if (this.json && !documentWritten) this.write(this.out, `${JSON.stringify({ error: { type: "UnexpectedError", message, exitCode: 1 } }, null, 2)}\n`);
+    if (this.json && !documentWritten) this.writeForeign(this.out, `${JSON.stringify({ error: { type: "UnexpectedError", message, exitCode: 1 } }, null, 2)}\n`);
   }
 }

@@ -60,6 +60,13 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): ParsedDataba
  * URL whose query holds an "@", never under-masks one whose password does.
  */
 export function redactUrl(url: string): string {
+  return redactUserinfo(url).replace(PASSWORD_PARAMETER, "$1***");
+}
+
+/** `?password=…` and `?sslpassword=…`: pg reads a password from the query string too. */
+const PASSWORD_PARAMETER = /([?&](?:ssl)?password=)[^&#]*/gi;
+
+function redactUserinfo(url: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
   if (!scheme) return url;
   const at = url.lastIndexOf("@");
@@ -72,20 +79,23 @@ export function redactUrl(url: string): string {
 
 /** The password of a URL as written and percent-decoded, so output can be scrubbed of both forms. */
 export function urlPasswords(url: string): string[] {
+  const raw: string[] = [...url.matchAll(PASSWORD_PARAMETER)].map((match) => match[0].slice(match[1].length));
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
   const at = url.lastIndexOf("@");
-  if (!scheme || at < scheme.length) return [];
-  const credentials = url.slice(scheme.length, at);
-  const colon = credentials.indexOf(":");
-  if (colon < 0) return [];
-  const raw = credentials.slice(colon + 1);
-  let decoded = raw;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    // A stray "%" is not an escape: the raw form is what appears in output.
+  if (scheme && at >= scheme.length) {
+    const credentials = url.slice(scheme.length, at);
+    const colon = credentials.indexOf(":");
+    if (colon >= 0) raw.push(credentials.slice(colon + 1));
   }
-  return [...new Set([raw, decoded])].filter((password) => password.length > 0);
+  const decode = (value: string) => {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      // A stray "%" is not an escape: the raw form is what appears in output.
+      return value;
+    }
+  };
+  return [...new Set(raw.flatMap((value) => [value, decode(value)]))].filter((password) => password.length > 0);
 }
 
 /**

@@ -30,31 +30,56 @@ export async function readCatalog(sequelize: Sequelize): Promise<Catalog> {
 
 export interface Loss {
   table: string;
-  /** A dropped column; absent when the whole table is dropped. */
+  /** A column's values; absent when the loss is rows of the table. */
   column?: string;
-  /** Rows of a dropped table, or non-NULL values of a dropped column. */
+  /** Rows (or non-NULL values) that existed before and are gone after. */
   count: number;
+  /** The table or column itself is gone, or only some of its content. */
+  dropped: boolean;
 }
 
-/** What `after` lacks of `before` and held data in `before` (counted now, with `before`'s tables in place). */
-export async function countLosses(sequelize: Sequelize, before: Catalog, after: Catalog): Promise<Loss[]> {
+/** Rows per table and non-NULL values per column: what a revert may not lose unasked. */
+export type Contents = Map<string, { rows: number; values: Map<string, number> }>;
+
+/** Counts every table's rows and every column's non-NULL values, one scan per table. */
+export async function measureContents(sequelize: Sequelize, catalog: Catalog): Promise<Contents> {
   const q = (name: string) => quoteIdentifier(sequelize, name);
-  const count = async (sql: string) => Number((await sequelize.query<{ n: number | string }>(sql, { type: QueryTypes.SELECT }))[0]?.n ?? 0);
+  const contents: Contents = new Map();
+  for (const [table, columns] of catalog) {
+    const names = [...columns];
+    const counts = names.map((column, i) => `COUNT(${q(column)}) AS ${q(`c${i}`)}`);
+    const [row] = await sequelize.query<Record<string, number | string>>(`SELECT ${["COUNT(*) AS rows_total", ...counts].join(", ")} FROM ${q(table)}`, {
+      type: QueryTypes.SELECT,
+    });
+    contents.set(table, { rows: Number(row?.rows_total ?? 0), values: new Map(names.map((column, i) => [column, Number(row?.[`c${i}`] ?? 0)])) });
+  }
+  return contents;
+}
+
+/** What `after` lacks of `before`: dropped tables and columns that held data, deleted rows, cleared values. */
+export function findLosses(before: Contents, after: Contents): Loss[] {
   const losses: Loss[] = [];
-  for (const [table, columns] of before) {
+  for (const [table, { rows, values }] of before) {
     const remaining = after.get(table);
     if (!remaining) {
-      const rows = await count(`SELECT COUNT(*) AS n FROM ${q(table)}`);
-      if (rows > 0) losses.push({ table, count: rows });
+      if (rows > 0) losses.push({ table, count: rows, dropped: true });
       continue;
     }
-    for (const column of columns) {
-      if (remaining.has(column)) continue;
-      const values = await count(`SELECT COUNT(${q(column)}) AS n FROM ${q(table)}`);
-      if (values > 0) losses.push({ table, column, count: values });
+    if (remaining.rows < rows) losses.push({ table, count: rows - remaining.rows, dropped: false });
+    for (const [column, count] of values) {
+      const left = remaining.values.get(column);
+      if (left === undefined && count > 0) losses.push({ table, column, count, dropped: true });
+      else if (left !== undefined && left < count && remaining.rows >= rows) losses.push({ table, column, count: count - left, dropped: false });
     }
   }
   return losses;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function describeLoss(loss: Loss): string {
+  if (loss.column) return loss.dropped ? `column ${loss.table}.${loss.column} (${plural(loss.count, "value")})` : `${plural(loss.count, "value")} of ${loss.table}.${loss.column}`;
+  return loss.dropped ? `table ${loss.table} (${plural(loss.count, "row")})` : `${plural(loss.count, "row")} of ${loss.table}`;
 }
 
 const ACCEPT_HINT = "Back the data up first, then run again with --accept-data-loss. (authdb verify works on its own scratch database and needs no flag.)";
@@ -65,8 +90,7 @@ export class DataLossRefusedError extends AuthdbError {
     readonly losses: Loss[],
     reverting: string[],
   ) {
-    const what = losses.map((l) => (l.column ? `column ${l.table}.${l.column} (${l.count} value${l.count === 1 ? "" : "s"})` : `table ${l.table} (${l.count} row${l.count === 1 ? "" : "s"})`));
-    super(`reverting ${reverting.join(", ")} would drop data: ${what.join(", ")}. Nothing was changed`, ExitCode.migrationFailed, ACCEPT_HINT);
+    super(`reverting ${reverting.join(", ")} would drop data: ${losses.map(describeLoss).join(", ")}. Nothing was changed`, ExitCode.migrationFailed, ACCEPT_HINT);
   }
 }
 

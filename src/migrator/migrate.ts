@@ -10,7 +10,13 @@ import { readMigrationDir, renderedMigrationSet, type MigrationUnit } from "./mi
 import { applyMigrations, type RunResult } from "./runMigrations";
 
 export interface MigrateOptions {
+  /** How long to wait for another run's migration lock; default 60 000. */
   lockTimeoutMs?: number;
+  /**
+   * Fail a migration whose up() neither finishes nor runs SQL for this long; default 60 000, 0: never.
+   * Its late statements are refused afterwards (it ran without the lock from then on).
+   */
+  stallTimeoutMs?: number;
   onEvent?: MigratorListener;
 }
 

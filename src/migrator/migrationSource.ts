@@ -50,7 +50,13 @@ function loadFile(file: string): MigrationModule {
   if (COMPILED.test(file)) return unwrapDefault(jiti(file));
   // A long-lived process (tests, `verify`) may load the same file after it changed.
   delete require.cache[require.resolve(file)];
-  return unwrapDefault(require(file));
+  try {
+    return unwrapDefault(require(file));
+  } catch (error) {
+    // In a "type": "module" package Node reads a CommonJS .js file as ESM; jiti reads it as what it is.
+    if (/ES module scope|ERR_REQUIRE_ESM/.test(`${(error as NodeJS.ErrnoException).code} ${(error as Error).message}`)) return unwrapDefault(jiti(file));
+    throw error;
+  }
 }
 
 /** The migration files in `dir`, in name order (the order sequelize-cli applies them). A missing dir has none. */

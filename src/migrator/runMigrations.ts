@@ -3,7 +3,7 @@ import type { Sequelize } from "sequelize";
 import { Umzug, type MigrationParams } from "umzug";
 import { dialectOf, hasTransactionalDdl } from "../database";
 import { AuthdbError, ChangedMigrationError, ExitCode, InvalidInputError, LockLostError, MigrationFailedError } from "../errors";
-import { countLosses, DataLossRefusedError, readCatalog, UncheckedRevertError, type Catalog } from "./dataLoss";
+import { DataLossRefusedError, findLosses, measureContents, readCatalog, UncheckedRevertError, type Contents } from "./dataLoss";
 import { databaseMessage } from "./databaseMessage";
 import type { MigratorEvent, MigratorListener } from "./events";
 import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS, type HeldLock } from "./lock";
@@ -88,6 +88,8 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
   const module = loadMigration(unit, direction);
   const fn = module[direction]!;
   const ownTransaction = module.transaction !== false && hasTransactionalDdl(dialectOf(sequelize));
+  // Another run may have taken the lock over since the last migration: then this one must not start.
+  await state.lock.assertHeld();
   if (dryRun) {
     if (module.transaction === false) {
       if (state.probing) throw new UncheckedRevertError(`${unit.name} opts out of transactions (transaction = false), so its down cannot be tried and rolled back`);
@@ -98,13 +100,11 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     }
     state.capture = [];
   }
-  // Another run may have taken the lock over since the last migration: then this one must not start.
-  await state.lock.assertHeld();
   report(state, { type: direction === "up" ? "migrating" : "reverting", name: unit.name });
   const started = performance.now();
   const stallTimeoutMs = state.options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const work = async () => {
-    await withStallWatchdog(sequelize, stallTimeoutMs, () => new MigrationStalledError(unit.name, direction, stallTimeoutMs), async () => {
+    await withStallWatchdog(sequelize, stallTimeoutMs, unit.name, () => new MigrationStalledError(unit.name, direction, stallTimeoutMs), async () => {
       await fn(sequelize.getQueryInterface(), (sequelize as unknown as { Sequelize: unknown }).Sequelize);
     });
     if (dryRun) return;
@@ -279,22 +279,23 @@ async function runLocked(state: RunState, body: (umzug: ReturnType<typeof create
 }
 
 /**
- * Runs the reverts once in a transaction that is rolled back, compares the tables and columns before and
- * after, and refuses (before anything changed) when a dropped table had rows or a dropped column had values.
+ * Runs the reverts once in a transaction that is rolled back, counts every table's rows and every column's
+ * values before and after, and refuses (before anything changed) when any went missing: a dropped table or
+ * column that held data, deleted rows, values set to NULL.
  * The whole revert is tried at once, so `down --to 0` is refused as a whole, not after its first steps.
  */
 async function refuseDataLoss(state: RunState, revert: () => Promise<unknown>): Promise<void> {
   const { sequelize } = state.options;
   const dialect = dialectOf(sequelize);
   if (!hasTransactionalDdl(dialect)) throw new UncheckedRevertError(`${dialect} commits DDL implicitly, so the revert cannot be tried and rolled back`);
-  let before: Catalog = new Map();
-  let after: Catalog = new Map();
+  let before: Contents = new Map();
+  let after: Contents = new Map();
   state.probing = true;
   try {
     await runInTransaction(sequelize, async () => {
-      before = await readCatalog(sequelize);
+      before = await measureContents(sequelize, await readCatalog(sequelize));
       await revert();
-      after = await readCatalog(sequelize);
+      after = await measureContents(sequelize, await readCatalog(sequelize));
       throw new DryRunRollback("data-loss probe");
     });
   } catch (error) {
@@ -304,7 +305,7 @@ async function refuseDataLoss(state: RunState, revert: () => Promise<unknown>): 
     state.probing = false;
   }
   const reverting = state.probed.splice(0);
-  const losses = await countLosses(sequelize, before, after);
+  const losses = findLosses(before, after);
   if (losses.length) throw new DataLossRefusedError(losses, reverting);
 }
 

@@ -1,17 +1,18 @@
 import type { Sequelize } from "sequelize";
 import { quoteIdentifier } from "../database";
-import { configuredSchema } from "../database/catalog";
+import { configuredSchema, resolveSchema } from "../database/catalog";
 
 /**
  * A migration file is shared by every database, so it never names a schema: `createTable("users")`.
  * With a configured `schema`, the runner makes those unqualified names land there by putting each
- * connection the run uses in the schema (SET search_path) and taking it out again (RESET, back to the
- * session's own default) when the connection goes back to the pool. This covers the per-migration
+ * connection the run uses in the schema (the schema first on its search_path, the path it had after it, so
+ * types in public such as citext still resolve) and giving it back the exact path it had when the
+ * connection goes back to the pool. This covers the per-migration
  * transactions and `transaction = false` migrations alike, on the app's own instance too: the app's
  * queries that share the pool during a run may see the schema first, so migrate before serving.
  */
 interface PgConnection {
-  query(sql: string): Promise<unknown>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
   _invalid?: boolean;
 }
 
@@ -31,26 +32,29 @@ function enter(sequelize: Sequelize, schema: string): () => void {
     const hadOwn = ["getConnection", "releaseConnection"].map((key) => Object.prototype.hasOwnProperty.call(manager, key));
     const getConnection = manager.getConnection;
     const releaseConnection = manager.releaseConnection;
-    const inSchema = new WeakSet<PgConnection>();
-    const setPath = `SET search_path TO ${quoteIdentifier(sequelize, schema)}`;
+    /** Each connection in the schema, with the search_path it had before. */
+    const previousPath = new WeakMap<PgConnection, string>();
     manager.getConnection = async function (this: ConnectionManager, options?: unknown) {
       const connection = await getConnection.call(this, options);
-      if (!inSchema.has(connection)) {
+      if (!previousPath.has(connection)) {
         try {
-          await connection.query(setPath);
+          const { rows } = await connection.query("SELECT current_setting('search_path') AS path");
+          const path = String(rows[0]?.path ?? "");
+          await connection.query("SELECT set_config('search_path', $1, false)", [path ? `${quoteIdentifier(sequelize, schema)}, ${path}` : quoteIdentifier(sequelize, schema)]);
+          previousPath.set(connection, path);
         } catch (error) {
           await releaseConnection.call(this, connection);
           throw error;
         }
-        inSchema.add(connection);
       }
       return connection;
     };
     manager.releaseConnection = async function (this: ConnectionManager, connection: PgConnection) {
-      if (inSchema.has(connection)) {
-        inSchema.delete(connection);
+      const path = previousPath.get(connection);
+      if (path !== undefined) {
+        previousPath.delete(connection);
         // A connection that cannot be reset must not go back to the app's pool in our schema.
-        await connection.query("RESET search_path").catch(() => (connection._invalid = true));
+        await connection.query("SELECT set_config('search_path', $1, false)", [path]).catch(() => (connection._invalid = true));
       }
       return releaseConnection.call(this, connection);
     };
@@ -72,13 +76,34 @@ function enter(sequelize: Sequelize, schema: string): () => void {
   };
 }
 
-/** Runs `body` (a locked run) with every connection of `sequelize` in the configured schema, if there is one. */
-export async function withConfiguredSchema<T>(sequelize: Sequelize, body: () => Promise<T>): Promise<T> {
-  const schema = configuredSchema(sequelize);
-  if (!schema) return body();
-  const leave = enter(sequelize, schema);
+/**
+ * Sequelize's PostgreSQL addColumn/removeColumn/changeColumn qualify an unqualified table with
+ * `options.schema`, else "public", whatever the search_path says: during a run it is the schema the run
+ * works in, so those calls land beside the tables createTable made.
+ */
+async function withQueryGeneratorSchema<T>(sequelize: Sequelize, schema: string, body: () => Promise<T>): Promise<T> {
+  const options = (sequelize as unknown as { options: { schema?: string } }).options;
+  const had = Object.prototype.hasOwnProperty.call(options, "schema");
+  const previous = options.schema;
+  options.schema = schema;
   try {
     return await body();
+  } finally {
+    if (had) options.schema = previous;
+    else delete options.schema;
+  }
+}
+
+/**
+ * Runs `body` (a locked run) in the schema authdb's tables live in, on PostgreSQL: every connection in the
+ * configured schema, if there is one, and Sequelize's own schema default set to it (or to current_schema()).
+ */
+export async function withConfiguredSchema<T>(sequelize: Sequelize, body: () => Promise<T>): Promise<T> {
+  const schema = await resolveSchema(sequelize);
+  if (!schema) return body();
+  const leave = configuredSchema(sequelize) ? enter(sequelize, schema) : () => undefined;
+  try {
+    return await withQueryGeneratorSchema(sequelize, schema, body);
   } finally {
     leave();
   }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Sequelize } from "sequelize";
 import { AuthdbError, ExitCode } from "../errors";
 
@@ -20,14 +21,32 @@ export function formatSeconds(ms: number): string {
   return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(3))} s`;
 }
 
+/** The migration each statement comes from, so one that was given up on can be stopped for good. */
+const migrationRun = new AsyncLocalStorage<{ abandoned: boolean; name: string }>();
+const guarded = new WeakSet<Sequelize>();
+
+/**
+ * A stalled migration's code is given up on, not stopped: if its promise wakes up later, its statements
+ * would run without the lock or the transaction. A permanent hook refuses every statement from its context.
+ */
+function refuseAbandonedStatements(sequelize: Sequelize): void {
+  if (guarded.has(sequelize)) return;
+  guarded.add(sequelize);
+  sequelize.addHook("beforeQuery", "authdb-abandoned-migration", () => {
+    const run = migrationRun.getStore();
+    if (run?.abandoned) throw new AuthdbError(`${run.name} was given up on after it stalled; its late statements are refused`, ExitCode.migrationFailed);
+  });
+}
+
 /**
  * Races `work` against a watchdog that fails it when no statement has run or finished for `timeoutMs`
  * while `work` is pending. A long statement (an index build) is in flight, so it never counts as a stall.
  * The watchdog's timer is unref'd: where nothing else is alive (SQLite), the CLI's empty-event-loop guard
  * reports the stuck promise at once instead.
  */
-export async function withStallWatchdog<T>(sequelize: Sequelize, timeoutMs: number, onStall: () => Error, work: () => Promise<T>): Promise<T> {
+export async function withStallWatchdog<T>(sequelize: Sequelize, timeoutMs: number, migration: string, onStall: () => Error, work: () => Promise<T>): Promise<T> {
   if (!(timeoutMs > 0)) return work();
+  const run = { abandoned: false, name: migration };
   let inFlight = 0;
   let lastActivity = Date.now();
   const name = `authdb-stall-${Math.random().toString(36).slice(2)}`;
@@ -42,11 +61,15 @@ export async function withStallWatchdog<T>(sequelize: Sequelize, timeoutMs: numb
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_, reject) => {
     timer = setInterval(() => {
-      if (inFlight === 0 && Date.now() - lastActivity >= timeoutMs) reject(onStall());
+      if (inFlight === 0 && Date.now() - lastActivity >= timeoutMs) {
+        run.abandoned = true;
+        refuseAbandonedStatements(sequelize);
+        reject(onStall());
+      }
     }, Math.min(1_000, Math.max(50, timeoutMs / 4)));
     timer.unref();
   });
-  const running = work();
+  const running = migrationRun.run(run, work);
   // Abandoned when it stalls: whatever it does later must not surface as an unhandled rejection.
   running.catch(() => undefined);
   try {

@@ -2,7 +2,9 @@
  * Issue 7 item 4: `down` never drops a table or a column that holds data unless told so explicitly
  * (--accept-data-loss), in CI and production as much as locally; reverting empty tables needs no flag.
  */
-import { AUTHJS_TABLES, DIALECTS, INITIAL, STACK_FRAME, createProject, listColumns, listTables, outsideExecute, recordedNames, type TestProject } from "../migrator/support";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { AUTHJS_TABLES, DIALECTS, INITIAL, STACK_FRAME, createProject, listColumns, listTables, outsideExecute, outsideQuery, recordedNames, type TestProject } from "../migrator/support";
 
 const NICKNAME = "20261124000008-adds-nickname.js";
 const USER_ID = "3f1c2b7e-8a9d-4c5e-9f01-23456789abcd";
@@ -69,6 +71,24 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`reverting ${NICKNAME} would drop data: column users\\.nickname \\(1 value\\)`));
     expect(await listColumns(project.db.url, "users")).toContain("nickname");
+  });
+
+  test.each([
+    ["deletes rows", `await queryInterface.bulkDelete("users", {});`, /reverting 20261124000009-cleanup\.js would drop data: 1 row of users/],
+    [
+      "drops and re-adds a column",
+      `await queryInterface.removeColumn("users", "name"); await queryInterface.addColumn("users", "name", { type: Sequelize.STRING(255) });`,
+      /would drop data: 1 value of users\.name/,
+    ],
+  ])("a down that %s while every table and column survives is refused too", async (_what, down, message) => {
+    project = await createProject(`down_content_${dialect.dialect}`, dialect);
+    writeFileSync(path.join(project.migrationsDir, "20261124000009-cleanup.js"), `module.exports = { async up() {}, async down(queryInterface, Sequelize) { ${down} } };\n`);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await outsideExecute(project.db.url, `INSERT INTO users (id, name, email) VALUES ('${USER_ID}', 'Ann', 'a@example.com')`);
+    const result = await project.authdb(["down"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(await outsideQuery(project.db.url, "SELECT name FROM users")).toEqual([{ name: "Ann" }]);
   });
 
   test("--accept-data-loss reverts; an empty database needs no flag; --dry-run still shows the SQL", async () => {

@@ -42,6 +42,25 @@ describe("database URLs", () => {
     }
   });
 
+  test("a password in the query string (?password=…) is masked too", async () => {
+    await run(["init"]);
+    const password = `Qs${randomBytes(4).toString("hex")}`;
+    const url = `postgres://${server.username || "postgres"}@127.0.0.1:1${server.pathname}?password=${password}&sslmode=disable`;
+    const result = await run(["status", "--json", "--url", url]);
+    expect(result.code).toBe(ExitCode.invalidInput);
+    expect(result.stdout + result.stderr).not.toContain(password);
+    expect(result.stderr).toMatch(/\?password=\*\*\*&sslmode=disable/);
+  });
+
+  test("a password that is also a word (\"name\") does not corrupt --json results", async () => {
+    await run(["init"]);
+    const result = await run(["status", "--json", "--url", withPassword("name")]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.pending).toEqual(["20261123000000-authdb-initial.js"]);
+    expect(doc.database).toMatch(/:\*\*\*@/);
+  });
+
   test.each([
     ["--url \"\"", ["--url", ""], {}],
     ["--url of spaces", ["--url", "   "], {}],

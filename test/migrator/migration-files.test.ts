@@ -8,7 +8,7 @@ import path from "node:path";
 import { createSequelize } from "../../src/database";
 import { AuthdbError, ExitCode } from "../../src/errors";
 import { migrate } from "../../src/migrator/migrate";
-import { pgQuery } from "../helpers/databases";
+import { createTempDir, pgQuery } from "../helpers/databases";
 import { DIALECTS, INITIAL, STACK_FRAME, createProject, fixture, listTables, recordedNames, waitFor, type TestProject } from "./support";
 
 const sqlite = DIALECTS.find((d) => d.dialect === "sqlite")!;
@@ -41,6 +41,14 @@ describe("migration files", () => {
     // And each one reverts with its own down().
     expect((await project.authdb(["down", "--step", "5"])).code).toBe(0);
     expect(await listTables(project.db.url)).not.toContain("from_mjs_default");
+  });
+
+  test('in a "type": "module" project, the CommonJS .js files authdb init writes still run', async () => {
+    project = await createProject("files_type_module", sqlite);
+    writeFileSync(path.join(project.dir, "package.json"), JSON.stringify({ name: "app", type: "module" }));
+    const result = await project.authdb(["migrate"]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL]);
   });
 
   test("a .sql file named like a migration is refused by name, exit 2, nothing applied", async () => {
@@ -88,6 +96,28 @@ describe("migration files", () => {
     expect(result.stderr).toMatch(/Hint: The server rolled the migration's transaction back/);
     expect(result.stderr).not.toMatch(/Fix it and run again/);
     expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL]);
+  });
+});
+
+describe("a stalled migration, through the API", () => {
+  test("is reported, and its late statements are refused: nothing runs after the run gave up on it", async () => {
+    const { dir, cleanup } = createTempDir("stalled_api");
+    const sequelize = createSequelize(`sqlite:${path.join(dir, "app.sqlite")}`);
+    try {
+      writeFileSync(
+        path.join(dir, "20261124000000-wakes-late.js"),
+        `module.exports = { transaction: false, async up(queryInterface, Sequelize) {
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  ${table("after_stall")}
+}, async down() {} };\n`,
+      );
+      await expect(migrate(sequelize, { migrationsDir: dir }, { stallTimeoutMs: 400 })).rejects.toThrow(/20261124000000-wakes-late\.js \(up\) stalled/);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(await sequelize.getQueryInterface().tableExists("after_stall")).toBe(false);
+    } finally {
+      await sequelize.close();
+      cleanup();
+    }
   });
 });
 

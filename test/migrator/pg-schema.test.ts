@@ -175,6 +175,54 @@ describe('schema: "next_auth" in the config', () => {
   });
 });
 
+describe("a schema-less migration file in a configured schema", () => {
+  let project: TestProject;
+  afterEach(async () => project?.cleanup());
+
+  test("addColumn/removeColumn reach the schema's table, never another app's table of the same name in public", async () => {
+    project = await createProject("add_column_schema", postgres);
+    // Another app's users table, with data, in public.
+    await pgQuery(project.db.url, "CREATE TABLE public.users (id integer PRIMARY KEY, handle text)");
+    await pgQuery(project.db.url, "INSERT INTO public.users VALUES (1, 'keep me')");
+    configureSchema(project, "next_auth");
+    writeFileSync(
+      path.join(project.migrationsDir, "20261124000000-add-nickname.js"),
+      `module.exports = {
+  async up(queryInterface, Sequelize) { await queryInterface.addColumn("users", "nickname", { type: Sequelize.STRING(32) }); },
+  async down(queryInterface) { await queryInterface.removeColumn("users", "nickname"); },
+};
+`,
+    );
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    const columns = (schema: string) =>
+      pgQuery<{ name: string }>(project.db.url, "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'users'", [schema]).then((rows) =>
+        rows.map((r) => r.name).sort(),
+      );
+    expect(await columns("next_auth")).toContain("nickname");
+    expect(await columns("public")).toEqual(["handle", "id"]);
+    expect((await project.authdb(["down"])).code).toBe(0);
+    expect(await columns("next_auth")).not.toContain("nickname");
+    expect(await pgQuery(project.db.url, "SELECT handle FROM public.users")).toEqual([{ handle: "keep me" }]);
+  });
+
+  test("migrate(sequelize, { schema }) gives each connection back the search_path the app had set, not the server default", async () => {
+    project = await createProject("restore_path", postgres);
+    await pgQuery(project.db.url, "CREATE SCHEMA appschema");
+    const sequelize = new Sequelize(project.db.url, {
+      logging: false,
+      pool: { max: 2 },
+      hooks: { afterConnect: async (connection) => void (await (connection as { query(sql: string): Promise<unknown> }).query("SET search_path TO appschema")) },
+    });
+    try {
+      await migrate(sequelize, { schema: "next_auth" });
+      const paths = await Promise.all([1, 2].map(() => sequelize.transaction((t) => sequelize.query("SHOW search_path", { transaction: t, plain: true }))));
+      for (const row of paths) expect(row).toEqual({ search_path: "appschema" });
+    } finally {
+      await sequelize.close();
+    }
+  });
+});
+
 describe("two apps in two schemas of one database", () => {
   let a: TestProject;
   let b: TestProject;
