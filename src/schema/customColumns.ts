@@ -69,7 +69,10 @@ function resolveType(value: unknown): { type: ColumnType; size: Partial<Record<S
     // DataTypes.STRING (the class) carries no options; DataTypes.STRING(100) carries { length: 100 }.
     const options: Record<string, unknown> = typeof value === "object" && typeof value.options === "object" && value.options !== null ? value.options : {};
     const own = (key: string) => (Object.hasOwn(options, key) ? options[key] : undefined);
-    return { type, size: { length: own("length"), precision: own("precision"), scale: own("scale") }, fromDataType: true };
+    // DataTypes.INTEGER(11) is MySQL's display width, common in @auth/sequelize-adapter models: it changes
+    // no stored value, so it is dropped (a length that is no positive integer still reaches the checks).
+    const displayWidth = (type === "INTEGER" || type === "BIGINT") && Number.isSafeInteger(own("length")) && (own("length") as number) > 0;
+    return { type, size: { length: displayWidth ? undefined : own("length"), precision: own("precision"), scale: own("scale") }, fromDataType: true };
   }
   throw new CustomColumnError(`has no type; give a type name such as "STRING", an object { type: "STRING" }, or a Sequelize DataTypes value`);
 }

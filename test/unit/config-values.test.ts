@@ -71,7 +71,7 @@ describe("Sequelize DataTypes values are validated the same way", () => {
     [DataTypes.STRING("1) evil" as never), /extend\.User\.col\.length must be an integer from 1 to 16383 \(characters; use TEXT for longer values\) \(in the DataTypes value\), got "1\) evil"/],
     [{ key: "STRING", options: { length: "1) x" } }, /extend\.User\.col\.length must be an integer from 1 to 16383 .*got "1\) x"/],
     [{ type: DataTypes.STRING("1) evil" as never), length: 20 }, /extend\.User\.col\.length .*\(in the DataTypes value\), got "1\) evil"/],
-    [DataTypes.INTEGER(11 as never), /extend\.User\.col\.length is not an option of INTEGER columns \(in the DataTypes value\)/],
+    [{ key: "INTEGER", options: { length: "11) evil" } }, /extend\.User\.col\.length is not an option of INTEGER columns \(in the DataTypes value\)/],
     [DataTypes.DECIMAL(70, 2), /extend\.User\.col\.precision must be an integer from 1 to 65/],
     [DataTypes.DATE(9 as never), /extend\.User\.col\.length must be an integer from 0 to 6/],
     [{ key: "STRING); evil(" }, /extend\.User\.col unknown type "STRING\); evil\("/],
@@ -80,6 +80,9 @@ describe("Sequelize DataTypes values are validated the same way", () => {
   test("valid DataTypes values keep working", () => {
     expect(customColumn(userColumn(DataTypes.STRING(40)))).toMatchObject({ type: "STRING", length: 40 });
     expect(customColumn(userColumn(DataTypes.DECIMAL(10, 2)))).toMatchObject({ type: "DECIMAL", precision: 10, scale: 2 });
+    // MySQL's display width, common in @auth/sequelize-adapter models: it changes no value, so it is dropped.
+    expect(customColumn(userColumn(DataTypes.INTEGER(11 as never)))).toMatchObject({ type: "INTEGER" });
+    expect(customColumn(userColumn(DataTypes.INTEGER(11 as never)))?.length).toBeUndefined();
     expect(customColumn(userColumn(DataTypes.INTEGER))).toMatchObject({ type: "INTEGER" });
     expect(customColumn(userColumn((DataTypes.STRING as unknown as { BINARY: unknown }).BINARY))).toMatchObject({ type: "STRING", length: 255 });
   });
