@@ -63,9 +63,10 @@ describe("losing the PostgreSQL migration lock", () => {
   test("a transactional migration whose lock is lost mid-run is not recorded, and rolls back", async () => {
     project = await createProject("lock_lost_tx", postgres, [fixture.sleeps]);
     const first = project.authdb(["migrate"], { AUTHDB_TEST_SLEEP_MS: "5000" });
-    // The sleeping migration's transaction is open (its table is not visible outside it yet).
+    // The sleeping migration's transaction is open (its table is not visible outside it yet), for over a
+    // second: not the initial migration's, caught between two statements.
     await waitFor(
-      async () => (await pgQuery<{ n: number }>(project.db.url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'"))[0]!.n > 0,
+      async () => (await pgQuery<{ n: number }>(project.db.url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND now() - xact_start > interval '1 second'"))[0]!.n > 0,
       20_000,
       "the first run to enter the migration",
     );

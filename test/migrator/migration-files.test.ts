@@ -87,7 +87,11 @@ describe("migration files", () => {
     project = await createProject("files_killed", postgres, [fixture.sleeps]);
     const run = project.authdb(["migrate"], { AUTHDB_TEST_SLEEP_MS: "6000" });
     const inTransaction = () =>
-      pgQuery<{ pid: number }>(project.db.url, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'");
+      // Open for over a second: the sleeping migration's transaction, not the initial one's between two statements.
+      pgQuery<{ pid: number }>(
+        project.db.url,
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND now() - xact_start > interval '1 second'",
+      );
     await waitFor(async () => (await inTransaction()).length > 0, 20_000, "the migration's transaction");
     for (const { pid } of await inTransaction()) await pgQuery(project.db.url, "SELECT pg_terminate_backend($1)", [pid]);
     const result = await run;
