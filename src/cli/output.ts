@@ -44,10 +44,6 @@ export class Output {
     this.errColors = createColors(colorsEnabled(this.err, env));
   }
 
-  private write(stream: NodeJS.WriteStream, text: string): void {
-    stream.write(text);
-  }
-
   /**
    * Errors and warnings carry text authdb did not write (a driver's message may echo part of a URL), so a
    * known password is masked there. Not in results: a password that is also a word ("name") would corrupt them.
@@ -58,7 +54,7 @@ export class Output {
 
   /** A line of human output. */
   line(text = ""): void {
-    this.write(this.json ? this.err : this.out, `${text}\n`);
+    (this.json ? this.err : this.out).write(`${text}\n`);
   }
 
   success(text: string, ms?: number): void {
@@ -76,7 +72,7 @@ export class Output {
   /** The machine-readable result: only with --json, only once. */
   result(data: unknown): void {
     if (!this.json) return;
-    this.write(this.out, `${JSON.stringify(data, null, 2)}\n`);
+    this.out.write(`${JSON.stringify(data, null, 2)}\n`);
     documentWritten = true;
   }
 

@@ -60,33 +60,29 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): ParsedDataba
  * URL whose query holds an "@", never under-masks one whose password does.
  */
 export function redactUrl(url: string): string {
-  return redactUserinfo(url).replace(PASSWORD_PARAMETER, "$1***");
+  const userinfo = splitUserinfo(url);
+  const masked = userinfo?.password === undefined ? url : `${userinfo.before}:***${userinfo.after}`;
+  return masked.replace(PASSWORD_PARAMETER, "$1***");
 }
 
 /** `?password=…` and `?sslpassword=…`: pg reads a password from the query string too. */
 const PASSWORD_PARAMETER = /([?&](?:ssl)?password=)[^&#]*/gi;
 
-function redactUserinfo(url: string): string {
+/** `scheme://user` | `:password` | `@rest`, the password running to the last "@"; null without a userinfo. */
+function splitUserinfo(url: string): { before: string; password?: string; after: string } | null {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
-  if (!scheme) return url;
   const at = url.lastIndexOf("@");
-  if (at < scheme.length) return url;
-  const credentials = url.slice(scheme.length, at);
-  const colon = credentials.indexOf(":");
-  if (colon < 0) return url;
-  return `${scheme}${credentials.slice(0, colon)}:***${url.slice(at)}`;
+  if (!scheme || at < scheme.length) return null;
+  const colon = url.indexOf(":", scheme.length);
+  if (colon < 0 || colon > at) return { before: url.slice(0, at), after: url.slice(at) };
+  return { before: url.slice(0, colon), password: url.slice(colon + 1, at), after: url.slice(at) };
 }
 
 /** The password of a URL as written and percent-decoded, so output can be scrubbed of both forms. */
 export function urlPasswords(url: string): string[] {
   const raw: string[] = [...url.matchAll(PASSWORD_PARAMETER)].map((match) => match[0].slice(match[1].length));
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
-  const at = url.lastIndexOf("@");
-  if (scheme && at >= scheme.length) {
-    const credentials = url.slice(scheme.length, at);
-    const colon = credentials.indexOf(":");
-    if (colon >= 0) raw.push(credentials.slice(colon + 1));
-  }
+  const password = splitUserinfo(url)?.password;
+  if (password !== undefined) raw.push(password);
   const decode = (value: string) => {
     try {
       return decodeURIComponent(value);
@@ -95,7 +91,7 @@ export function urlPasswords(url: string): string[] {
       return value;
     }
   };
-  return [...new Set(raw.flatMap((value) => [value, decode(value)]))].filter((password) => password.length > 0);
+  return [...new Set(raw.flatMap((value) => [value, decode(value)]))].filter((value) => value.length > 0);
 }
 
 /**
@@ -138,9 +134,4 @@ function nonBlank(url: string, source: string): string {
     `${source} is empty${source === "--url" ? " (an unset shell variable, e.g. --url \"$DATABASE_URL\"?)" : ""}: authdb does not fall back to another database`,
     "Give a database URL such as postgres://user:password@host:5432/db or sqlite:./authdb.sqlite.",
   );
-}
-
-/** Where a URL came from, in words, for the line every command starts with and for errors. */
-export function describeUrlSource(source: UrlSource): string {
-  return source === "default" ? "the default: no --url, no url in the config, no DATABASE_URL" : source;
 }

@@ -1,13 +1,12 @@
 import type { Sequelize } from "sequelize";
 import { dialectOf } from "../database";
 import { InvalidInputError } from "../errors";
-import { CHECKSUM_TABLE, LOCK_TABLE, META_TABLE } from "../migrator";
+import { BOOKKEEPING_TABLES } from "../migrator";
 import { introspectPostgres, listPostgresTables } from "./postgres";
 import { introspectSqlite, listSqliteTables } from "./sqlite";
 import type { DatabaseSchema, TableShape } from "./types";
 
-/** The migrator's own bookkeeping: never part of an application schema, never drift. */
-export const BOOKKEEPING_TABLES: readonly string[] = [META_TABLE, CHECKSUM_TABLE, LOCK_TABLE];
+export { BOOKKEEPING_TABLES };
 
 function unsupported(sequelize: Sequelize): InvalidInputError {
   return new InvalidInputError(

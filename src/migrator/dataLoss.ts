@@ -1,13 +1,10 @@
 import { QueryTypes, type Sequelize } from "sequelize";
 import { dialectOf, quoteIdentifier } from "../database";
 import { AuthdbError, ExitCode } from "../errors";
-import { LOCK_TABLE } from "./lock";
-import { CHECKSUM_TABLE, META_TABLE } from "./metaStore";
+import { BOOKKEEPING_TABLES } from "./metaStore";
 
 /** Table → its columns, as the current connection sees them (bookkeeping tables left out). */
 export type Catalog = Map<string, Set<string>>;
-
-const BOOKKEEPING = new Set([META_TABLE, CHECKSUM_TABLE, LOCK_TABLE]);
 
 /** The tables and columns of the current schema (PostgreSQL: current_schema(), never a fixed 'public'). */
 export async function readCatalog(sequelize: Sequelize): Promise<Catalog> {
@@ -21,7 +18,7 @@ export async function readCatalog(sequelize: Sequelize): Promise<Catalog> {
   const rows = await sequelize.query<{ table_name: string; column_name: string }>(sql, { type: QueryTypes.SELECT });
   const catalog: Catalog = new Map();
   for (const { table_name: table, column_name: column } of rows) {
-    if (BOOKKEEPING.has(table)) continue;
+    if (BOOKKEEPING_TABLES.includes(table)) continue;
     if (!catalog.has(table)) catalog.set(table, new Set());
     catalog.get(table)!.add(column);
   }

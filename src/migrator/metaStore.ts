@@ -2,11 +2,14 @@ import { DataTypes, QueryTypes, type Sequelize } from "sequelize";
 import { dialectOf, fromDatabaseDate, quoteIdentifier, toDatabaseDate } from "../database";
 import { configuredSchema, qualifiedName, requireSchema, resolveSchema, tableExists } from "../database/catalog";
 import { withTableRight } from "../database/permissions";
+import { LOCK_TABLE } from "./lock/sqliteLock";
 
 /** sequelize-cli's table, kept exactly as it expects it: one `name` column. */
 export const META_TABLE = "SequelizeMeta";
 /** authdb's sidecar: a checksum and the time of each migration it applied. */
 export const CHECKSUM_TABLE = "authdb_migrations";
+/** The migrator's own tables: never part of an application schema, never drift, never data a revert loses. */
+export const BOOKKEEPING_TABLES: readonly string[] = [META_TABLE, CHECKSUM_TABLE, LOCK_TABLE];
 
 export interface AppliedMigration {
   name: string;

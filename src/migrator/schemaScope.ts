@@ -1,6 +1,7 @@
 import type { Sequelize } from "sequelize";
 import { quoteIdentifier } from "../database";
 import { configuredSchema, resolveSchema } from "../database/catalog";
+import { overrideProperty, SharedPatch } from "./sharedPatch";
 
 /**
  * A migration file is shared by every database, so it never names a schema: `createTable("users")`.
@@ -21,20 +22,16 @@ interface ConnectionManager {
   releaseConnection(connection: PgConnection): Promise<void>;
 }
 
-const scoped = new Map<Sequelize, { depth: number; restore: () => void }>();
+const schemaPatch = new SharedPatch<Sequelize>();
 
 function enter(sequelize: Sequelize, schema: string): () => void {
-  const entry = scoped.get(sequelize);
-  if (entry) {
-    entry.depth++;
-  } else {
+  return schemaPatch.enter(sequelize, () => {
     const manager = sequelize.connectionManager as unknown as ConnectionManager;
-    const hadOwn = ["getConnection", "releaseConnection"].map((key) => Object.prototype.hasOwnProperty.call(manager, key));
     const getConnection = manager.getConnection;
     const releaseConnection = manager.releaseConnection;
     /** Each connection in the schema, with the search_path it had before. */
     const previousPath = new WeakMap<PgConnection, string>();
-    manager.getConnection = async function (this: ConnectionManager, options?: unknown) {
+    const restoreGet = overrideProperty(manager, "getConnection", async function (this: ConnectionManager, options?: unknown) {
       const connection = await getConnection.call(this, options);
       if (!previousPath.has(connection)) {
         try {
@@ -48,8 +45,8 @@ function enter(sequelize: Sequelize, schema: string): () => void {
         }
       }
       return connection;
-    };
-    manager.releaseConnection = async function (this: ConnectionManager, connection: PgConnection) {
+    });
+    const restoreRelease = overrideProperty(manager, "releaseConnection", async function (this: ConnectionManager, connection: PgConnection) {
       const path = previousPath.get(connection);
       if (path !== undefined) {
         previousPath.delete(connection);
@@ -57,23 +54,12 @@ function enter(sequelize: Sequelize, schema: string): () => void {
         await connection.query("SELECT set_config('search_path', $1, false)", [path]).catch(() => (connection._invalid = true));
       }
       return releaseConnection.call(this, connection);
-    };
-    scoped.set(sequelize, {
-      depth: 1,
-      restore: () => {
-        if (hadOwn[0]) manager.getConnection = getConnection;
-        else delete (manager as Partial<ConnectionManager>).getConnection;
-        if (hadOwn[1]) manager.releaseConnection = releaseConnection;
-        else delete (manager as Partial<ConnectionManager>).releaseConnection;
-      },
     });
-  }
-  return () => {
-    const current = scoped.get(sequelize)!;
-    if (--current.depth > 0) return;
-    current.restore();
-    scoped.delete(sequelize);
-  };
+    return () => {
+      restoreGet();
+      restoreRelease();
+    };
+  });
 }
 
 /**
@@ -82,15 +68,11 @@ function enter(sequelize: Sequelize, schema: string): () => void {
  * works in, so those calls land beside the tables createTable made.
  */
 async function withQueryGeneratorSchema<T>(sequelize: Sequelize, schema: string, body: () => Promise<T>): Promise<T> {
-  const options = (sequelize as unknown as { options: { schema?: string } }).options;
-  const had = Object.prototype.hasOwnProperty.call(options, "schema");
-  const previous = options.schema;
-  options.schema = schema;
+  const restore = overrideProperty((sequelize as unknown as { options: { schema?: string } }).options, "schema", schema);
   try {
     return await body();
   } finally {
-    if (had) options.schema = previous;
-    else delete options.schema;
+    restore();
   }
 }
 

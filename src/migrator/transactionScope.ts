@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Sequelize, Transaction, TransactionOptions } from "sequelize";
 import { dialectOf } from "../database";
+import { overrideProperty, SharedPatch } from "./sharedPatch";
 import { runInSqliteTransaction } from "./sqliteTransaction";
 
 /**
@@ -70,36 +71,20 @@ function nestInMigrationTransaction(original: TransactionMethod): TransactionMet
   } as TransactionMethod;
 }
 
-const active = new Map<Sequelize, { depth: number; restore: () => void }>();
+const migrationMode = new SharedPatch<Sequelize>();
 
 /** Switches the two mechanisms on for `sequelize` (nested runs share them); returns the way back. */
 function enterMigrationMode(sequelize: Sequelize): () => void {
-  const entry = active.get(sequelize);
-  if (entry) {
-    entry.depth++;
-  } else {
+  return migrationMode.enter(sequelize, () => {
     const holders = clsHolders(sequelize);
-    const previous = holders.map((holder) => holder._cls);
-    appNamespace = previous[0];
-    for (const holder of holders) holder._cls = namespace;
-    const hadOwnTransaction = Object.prototype.hasOwnProperty.call(sequelize, "transaction");
-    const original = sequelize.transaction;
-    sequelize.transaction = nestInMigrationTransaction(original);
-    active.set(sequelize, {
-      depth: 1,
-      restore: () => {
-        holders.forEach((holder, i) => (holder._cls = previous[i]));
-        if (hadOwnTransaction) sequelize.transaction = original;
-        else delete (sequelize as Partial<Sequelize>).transaction;
-      },
-    });
-  }
-  return () => {
-    const current = active.get(sequelize)!;
-    if (--current.depth > 0) return;
-    current.restore();
-    active.delete(sequelize);
-  };
+    appNamespace = holders[0]._cls;
+    const restoreCls = holders.map((holder) => overrideProperty(holder, "_cls", namespace));
+    const restoreTransaction = overrideProperty(sequelize, "transaction", nestInMigrationTransaction(sequelize.transaction));
+    return () => {
+      restoreCls.forEach((restore) => restore());
+      restoreTransaction();
+    };
+  });
 }
 
 /**
