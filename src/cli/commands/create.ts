@@ -3,6 +3,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { InvalidInputError } from "../../errors";
+import { migrationExtension } from "../../migrations/moduleSystem";
 import { migrationFileName, renderEmptyMigration } from "../../migrations/renderMigration";
 import { readMigrationDir } from "../../migrator";
 import { withGlobalOptions } from "../options";
@@ -17,7 +18,8 @@ async function create(name: string, options: GlobalOptions): Promise<void> {
   const project = await openProject(options);
   let fileName: string;
   try {
-    fileName = migrationFileName(name);
+    // The file is CommonJS: .cjs where package.json says "type": "module", so Node and sequelize-cli load it as such.
+    fileName = migrationFileName(name, new Date(), migrationExtension(project.migrationsDir));
   } catch (error) {
     throw new InvalidInputError((error as Error).message);
   }
@@ -47,7 +49,7 @@ export function registerCreate(program: Command): void {
   withGlobalOptions(
     program
       .command("create")
-      .description("create an empty, timestamped migration file")
+      .description('create an empty, timestamped migration file (.cjs in a "type": "module" project, else .js)')
       .argument("<name>", "what the migration does, e.g. add-phone-number"),
   ).action(create);
 }
