@@ -5,11 +5,11 @@
  *
  * Rendered by `authdb init` from your authdb config. It is plain sequelize-cli style CommonJS:
  * `authdb migrate` runs it inside one transaction, and `npx sequelize-cli db:migrate` can run it too.
- * Until it is applied, `authdb migrate` re-renders it when the config changes (as long as the
- * fingerprint below still matches, i.e. the file was not edited by hand). Once applied, do not edit it
- * (authdb records its checksum); add a new migration instead.
+ * Every database runs this same file, so it never changes once written: for a later change to the
+ * config, `authdb generate` writes a new migration (authdb.snapshot.json beside it records what the
+ * migrations in this folder hold).
  *
- * authdb-fingerprint: a81ce9d0bd101206
+ * authdb-fingerprint: e249bc600f8367a3
  *
  * @type {import('sequelize-cli').Migration}
  */

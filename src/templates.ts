@@ -3,7 +3,7 @@ import path from "node:path";
 
 export const TEMPLATES_DIR = path.resolve(__dirname, "..", "templates");
 
-export type TemplateName = "initial-migration.js" | "empty-migration.js" | "authdb.config.js";
+export type TemplateName = "initial-migration.js" | "initial-migration-v1.js" | "change-migration.js" | "empty-migration.js" | "authdb.config.js" | "authdb.config.esm.js";
 
 /** Fills `{{key}}` placeholders; a placeholder without a value is a bug in the caller, so it throws. */
 export function renderTemplate(name: TemplateName, values: Record<string, string>): string {

@@ -1,8 +1,9 @@
 import path from "node:path";
-import { tablesInOrder, type ColumnSpec, type Schema, type TableSpec } from "../schema";
+import { tablesInOrder, type ColumnSpec, type IndexSpec, type Schema, type TableSpec } from "../schema";
 import { renderTemplate } from "../templates";
 import { BLANK_FINGERPRINT, stampFingerprint } from "./fingerprint";
 import { jsIdentifier, jsLiteral, jsTypeName } from "./jsLiteral";
+import type { MigrationExtension, ModuleSystem } from "./moduleSystem";
 
 /**
  * The name of the migration that creates the Auth.js tables. It is fixed (not the time of `init`),
@@ -10,6 +11,14 @@ import { jsIdentifier, jsLiteral, jsTypeName } from "./jsLiteral";
  * SequelizeMeta row, and a database can move from one to the other.
  */
 export const INITIAL_MIGRATION_NAME = "20261123000000-authdb-initial.js";
+
+/**
+ * The initial migration's file name with the extension of the project's module system (`.cjs` in a
+ * `"type": "module"` project, src/migrations/moduleSystem.ts). The in-memory set keeps the `.js` name.
+ */
+export function initialMigrationName(extension: MigrationExtension = ".js"): string {
+  return INITIAL_MIGRATION_NAME.replace(/\.js$/, extension);
+}
 
 const INDENT = "    ";
 
@@ -30,7 +39,8 @@ function renderType(table: TableSpec, column: ColumnSpec): string {
   }
 }
 
-function renderColumn(table: TableSpec, column: ColumnSpec): string {
+/** `{ type: Sequelize.STRING(255), allowNull: true }`: a column's options object, as createTable and addColumn take it. */
+export function renderColumnOptions(table: TableSpec, column: ColumnSpec): string {
   const where = `${table.table}.${column.column}`;
   const parts = [`type: ${renderType(table, column)}`, `allowNull: ${jsLiteral(column.allowNull, "boolean", `${where} allowNull`)}`];
   if (column.primaryKey) parts.push("primaryKey: true");
@@ -40,19 +50,27 @@ function renderColumn(table: TableSpec, column: ColumnSpec): string {
     parts.push(`references: { model: ${jsLiteral(target, "string", `${where} references`)}, key: ${jsLiteral(key, "string", `${where} references`)} }`);
     parts.push(`onDelete: ${jsLiteral(onDelete, "string", `${where} onDelete`)}`, `onUpdate: "CASCADE"`);
   }
-  return `${INDENT}  ${jsIdentifier(column.column, `${table.table} column`)}: { ${parts.join(", ")} },`;
+  return `{ ${parts.join(", ")} }`;
 }
 
-function renderCreateTable(table: TableSpec): string[] {
+function renderColumn(table: TableSpec, column: ColumnSpec): string {
+  return `${INDENT}  ${jsIdentifier(column.column, `${table.table} column`)}: ${renderColumnOptions(table, column)},`;
+}
+
+/** `queryInterface.addIndex(…)` arguments: table, columns, options. */
+export function renderIndexArguments(table: TableSpec, index: IndexSpec, extra: string[] = []): string {
+  const where = `${table.table} index`;
+  const options = [`name: ${jsLiteral(index.name, "string", where)}`];
+  if (index.unique) options.push("unique: true");
+  options.push(...extra);
+  const columns = index.columns.map((c) => jsLiteral(c, "string", where)).join(", ");
+  return `${jsLiteral(jsIdentifier(table.table, "table"), "string", "table")}, [${columns}], { ${options.join(", ")} }`;
+}
+
+export function renderCreateTable(table: TableSpec): string[] {
   const name = jsLiteral(jsIdentifier(table.table, "table"), "string", "table");
   const lines = [`${INDENT}await queryInterface.createTable(${name}, {`, ...table.columns.map((c) => renderColumn(table, c)), `${INDENT}});`];
-  for (const index of table.indexes) {
-    const where = `${table.table} index`;
-    const options = [`name: ${jsLiteral(index.name, "string", where)}`];
-    if (index.unique) options.push("unique: true");
-    const columns = index.columns.map((c) => jsLiteral(c, "string", where)).join(", ");
-    lines.push(`${INDENT}await queryInterface.addIndex(${name}, [${columns}], { ${options.join(", ")} });`);
-  }
+  for (const index of table.indexes) lines.push(`${INDENT}await queryInterface.addIndex(${renderIndexArguments(table, index)});`);
   return lines;
 }
 
@@ -63,12 +81,12 @@ function describeCustomColumns(schema: Schema): string {
 }
 
 /** Renders the migration that creates every Auth.js table of `schema`, custom columns included. */
-export function renderInitialMigration(schema: Schema): string {
+export function renderInitialMigration(schema: Schema, template: "initial-migration.js" | "initial-migration-v1.js" = "initial-migration.js"): string {
   const tables = tablesInOrder(schema);
   const up = tables.flatMap((table, i) => (i === 0 ? renderCreateTable(table) : ["", ...renderCreateTable(table)]));
   const down = [...tables].reverse().map((table) => `${INDENT}await queryInterface.dropTable(${jsLiteral(table.table, "string", "table")});`);
   const names = tables.map((t) => jsIdentifier(t.table, "table")).join(", ");
-  const text = renderTemplate("initial-migration.js", {
+  const text = renderTemplate(template, {
     description: `authdb: creates the Auth.js tables (${names}).${describeCustomColumns(schema)}`,
     fingerprint: BLANK_FINGERPRINT,
     up: up.join("\n"),
@@ -82,9 +100,13 @@ export function renderEmptyMigration(name: string): string {
   return renderTemplate("empty-migration.js", { description: `${name}: created by \`authdb create\`.` });
 }
 
-/** The config `init` writes; the folder is a JS string literal, with forward slashes on every OS. */
-export function renderConfigFile(migrationsDir: string): string {
-  return renderTemplate("authdb.config.js", { migrationsDir: jsLiteral(migrationsDir.split(path.sep).join("/"), "string", "migrationsDir") });
+/**
+ * The config `init` writes; the folder is a JS string literal, with forward slashes on every OS. In a
+ * `"type": "module"` project it is an ES module, so the app's `import config from "./authdb.config.js"` works.
+ */
+export function renderConfigFile(migrationsDir: string, moduleSystem: ModuleSystem = "commonjs"): string {
+  const template = moduleSystem === "module" ? "authdb.config.esm.js" : "authdb.config.js";
+  return renderTemplate(template, { migrationsDir: jsLiteral(migrationsDir.split(path.sep).join("/"), "string", "migrationsDir") });
 }
 
 /** `20261123093015`: UTC, to the second, as sequelize-cli names its files. */
@@ -92,13 +114,16 @@ export function migrationTimestamp(date = new Date()): string {
   return date.toISOString().replace(/[-:T]/g, "").slice(0, 14);
 }
 
-/** `add phone number` → `20261123093015-add-phone-number.js`; rejects names that would not make a file name. */
-export function migrationFileName(name: string, date = new Date()): string {
+/**
+ * `add phone number` → `20261123093015-add-phone-number.js` (`.cjs` in a `"type": "module"` project);
+ * rejects names that would not make a file name.
+ */
+export function migrationFileName(name: string, date = new Date(), extension: MigrationExtension = ".js"): string {
   const slug = name
     .trim()
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
   if (!slug) throw new Error(`"${name}" gives an empty file name; use letters and digits, e.g. add-phone-number`);
-  return `${migrationTimestamp(date)}-${slug}.js`;
+  return `${migrationTimestamp(date)}-${slug}${extension}`;
 }

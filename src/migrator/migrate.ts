@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Sequelize } from "sequelize";
 import { validateConfig, type AuthdbConfig } from "../config";
 import { bindSchema } from "../database/catalog";
+import { bindMigrationHistory } from "./historyOptions";
 import { dialectOf } from "../database";
 import { AuthdbError, ChangedMigrationError, ExitCode, InvalidInputError } from "../errors";
 import { tablesInOrder } from "../schema";
@@ -22,8 +23,8 @@ export interface MigrateOptions {
 
 /** The migrations for a config: the files in `migrationsDir`, or with none given the set `init` would write. */
 export function migrationsFor(config: AuthdbConfig, baseDir = process.cwd()): MigrationUnit[] {
-  const { schema } = validateConfig(config);
-  return config.migrationsDir ? readMigrationDir(path.resolve(baseDir, config.migrationsDir)) : renderedMigrationSet(schema);
+  const validated = validateConfig(config).config;
+  return config.migrationsDir ? readMigrationDir(path.resolve(baseDir, config.migrationsDir)) : renderedMigrationSet({ tables: validated.tables, extend: validated.extend });
 }
 
 /**
@@ -41,6 +42,7 @@ export async function migrate(sequelize: Sequelize, config: AuthdbConfig = {}, o
     );
   }
   bindSchema(sequelize, config.schema);
+  bindMigrationHistory(sequelize, config);
   try {
     return await applyMigrations({ sequelize, migrations, ...options });
   } catch (error) {

@@ -3,8 +3,9 @@ import path from "node:path";
 import { createJiti } from "jiti";
 import type { QueryInterface } from "sequelize";
 import { InvalidInputError } from "../errors";
-import { renderInitialMigration, INITIAL_MIGRATION_NAME } from "../migrations/renderMigration";
-import type { Schema } from "../schema";
+import { renderMigrationSet, schemaAtLevel } from "../migrations/migrationSet";
+import { renderInitialMigration } from "../migrations/renderMigration";
+import type { SchemaOptions } from "../schema";
 import { migrationChecksum } from "./checksum";
 
 export type MigrationFunction = (queryInterface: QueryInterface, sequelize: unknown) => Promise<unknown> | unknown;
@@ -23,6 +24,11 @@ export interface MigrationUnit {
   checksum: string;
   /** The file, for migrations read from disk. */
   path?: string;
+  /**
+   * Earlier renderings of the same migration that differ only in comments (the in-memory initial
+   * migration before authdb reworded its doc comment): a database that recorded one of them is up to date.
+   */
+  acceptedChecksums?: string[];
   load(): MigrationModule;
 }
 
@@ -107,7 +113,16 @@ export function migrationFromSource(name: string, source: string, file?: string)
   return { name, path: file, checksum: migrationChecksum(source), load: () => evaluateCommonJs(source, file ?? name) };
 }
 
-/** The migrations `authdb init` would write for `schema`, rendered in memory (same names, same checksums). */
-export function renderedMigrationSet(schema: Schema): MigrationUnit[] {
-  return [migrationFromSource(INITIAL_MIGRATION_NAME, renderInitialMigration(schema))];
+/** The migrations `authdb init` would write for a config, rendered in memory (same names, same checksums). */
+export function renderedMigrationSet(options: SchemaOptions): MigrationUnit[] {
+  return renderMigrationSet(options).map(({ name, source }, i) => {
+    const unit = migrationFromSource(name, source);
+    if (i === 0) unit.acceptedChecksums = [migrationChecksum(renderInitialMigration(schemaAtLevel(options, 1), "initial-migration-v1.js"))];
+    return unit;
+  });
+}
+
+/** Whether a recorded checksum is this migration's (or an accepted earlier rendering of it). */
+export function matchesChecksum(unit: MigrationUnit, checksum: string): boolean {
+  return checksum === unit.checksum || (unit.acceptedChecksums?.includes(checksum) ?? false);
 }

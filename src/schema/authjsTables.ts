@@ -18,7 +18,16 @@ interface BuiltinTable {
   /** Unique keys and plain indexes, by attribute; names are derived from the table name. */
   unique: string[][];
   indexed: string[][];
+  /**
+   * Indexes a later authdb added to the table set, by built-in level. The initial migration always creates
+   * level 1, and each later level ships as a built-in migration of its own, so a database migrated by an
+   * older authdb (or a migration file it wrote) never changes meaning.
+   */
+  indexedSince?: Array<{ level: number; attributes: string[] }>;
 }
+
+/** The level of authdb's own table set that this version builds: level 2 indexes `expires` for prune. */
+export const BUILTIN_LEVEL = 2;
 
 // Why these types: OAuth tokens (Google, Azure AD) overflow varchar(255), so every token and scope is TEXT;
 // `expires_at` is seconds since the epoch and must not wrap in 2038; dates keep milliseconds (DATE(3)
@@ -68,6 +77,7 @@ export const AUTHJS_TABLES: Record<ModelName, BuiltinTable> = {
     ],
     unique: [["sessionToken"]],
     indexed: [["userId"]],
+    indexedSince: [{ level: 2, attributes: ["expires"] }],
   },
   VerificationToken: {
     defaultTable: "verification_tokens",
@@ -78,6 +88,7 @@ export const AUTHJS_TABLES: Record<ModelName, BuiltinTable> = {
     ],
     unique: [],
     indexed: [],
+    indexedSince: [{ level: 2, attributes: ["expires"] }],
   },
   Authenticator: {
     defaultTable: "authenticators",

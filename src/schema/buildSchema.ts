@@ -1,4 +1,4 @@
-import { AUTHJS_TABLES, builtinColumnName } from "./authjsTables";
+import { AUTHJS_TABLES, BUILTIN_LEVEL, builtinColumnName } from "./authjsTables";
 import { CustomColumnError, resolveCustomColumn, type CustomColumnInput } from "./customColumns";
 import { attributeNameProblem, identifierProblem, MAX_IDENTIFIER_LENGTH } from "./naming";
 import { MODEL_NAMES, type ColumnSpec, type IndexSpec, type ModelName, type Schema, type TableSpec } from "./types";
@@ -8,6 +8,8 @@ export interface SchemaOptions {
   tables?: Partial<Record<ModelName, string>>;
   /** The user's own columns, per model: `{ User: { phoneNumber: "STRING" } }`. */
   extend?: Partial<Record<ModelName, Record<string, CustomColumnInput>>>;
+  /** The level of authdb's own table set (authjsTables.ts); default: this version's, BUILTIN_LEVEL. */
+  builtinLevel?: number;
 }
 
 /** A config value that cannot become a schema; `path` names the config field (`extend.User.phoneNumber`). */
@@ -104,6 +106,9 @@ export function buildSchema(options: SchemaOptions = {}): Schema {
     const keyIndexes: IndexSpec[] = [
       ...builtin.unique.map((attrs) => ({ columns: attrs.map(columnOf), unique: true })),
       ...builtin.indexed.map((attrs) => ({ columns: attrs.map(columnOf), unique: false })),
+      ...(builtin.indexedSince ?? [])
+        .filter((index) => index.level <= (options.builtinLevel ?? BUILTIN_LEVEL))
+        .map((index) => ({ columns: index.attributes.map(columnOf), unique: false })),
     ].map((index) => ({ ...index, name: indexName(table, index.columns, index.unique) }));
     spec.indexes.push(...keyIndexes);
     addCustomColumns(spec, own(options.extend, model) ?? {});

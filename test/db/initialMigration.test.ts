@@ -102,7 +102,7 @@ describe("PostgreSQL: the initial migration", () => {
 
   test("down reverts to an empty database (no Auth.js table, no meta row)", async () => {
     const result = await revertMigrations({ sequelize, migrations: readMigrationDir(REPO_MIGRATIONS), to: 0 });
-    expect(result.migrations.map((m) => m.name)).toEqual(readMigrationDir(REPO_MIGRATIONS).map((u) => u.name));
+    expect(result.migrations.map((m) => m.name)).toEqual(readMigrationDir(REPO_MIGRATIONS).map((u) => u.name).reverse());
     const tables = await pgQuery<{ tablename: string }>(db.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
     expect(tables.map((t) => t.tablename).filter((t) => AUTH_TABLES.includes(t))).toEqual([]);
     expect(await pgQuery(db.url, `SELECT name FROM "SequelizeMeta"`)).toEqual([]);
@@ -153,10 +153,12 @@ describe("SQLite: the initial migration with a custom column", () => {
       "accounts_provider_provider_account_id_unique",
       "accounts_user_id",
       "authenticators_credential_id_unique",
+      "sessions_expires",
       "sessions_session_token_unique",
       "sessions_user_id",
       "users_email_unique",
       "users_phone_number_unique",
+      "verification_tokens_expires",
     ]);
     expect(indexes.find((i) => i.name === "accounts_provider_provider_account_id_unique")?.sql).toMatch(/CREATE UNIQUE INDEX .* \(`provider`, `provider_account_id`\)/);
   });
@@ -175,7 +177,7 @@ describe("SQLite: the initial migration with a custom column", () => {
 
   test("migrate() again applies nothing; down reverts to empty", async () => {
     expect((await migrate(sequelize, config)).migrations).toEqual([]);
-    await revertMigrations({ sequelize, migrations: renderedMigrationSet(buildSchema(config)), to: 0 });
+    await revertMigrations({ sequelize, migrations: renderedMigrationSet(config), to: 0 });
     const tables = await sqliteAll<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'table'");
     expect(tables.map((t) => t.name).filter((t) => AUTH_TABLES.includes(t))).toEqual([]);
     expect(await sqliteAll(file, `SELECT name FROM "SequelizeMeta"`)).toEqual([]);

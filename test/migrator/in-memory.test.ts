@@ -3,8 +3,12 @@
  * would write and applies them through the same runner (lock, transaction, checksums), idempotently.
  */
 import { QueryTypes, Sequelize } from "sequelize";
-import { migrate } from "../../src/migrator";
+import { applyMigrations, migrate, migrationFromSource } from "../../src/migrator";
 import { AUTHJS_TABLES, INITIAL } from "./support";
+import { renderInitialMigration } from "../../src/migrations/renderMigration";
+import { buildSchema } from "../../src/schema";
+
+const EXPIRY_INDEXES = "20261123000001-authdb-expiry-indexes.js";
 
 describe("programmatic migrate() on sqlite::memory:", () => {
   let sequelize: Sequelize;
@@ -17,8 +21,8 @@ describe("programmatic migrate() on sqlite::memory:", () => {
     const config = { extend: { User: { phoneNumber: "STRING" as const } } };
     const events: string[] = [];
     const first = await migrate(sequelize, config, { onEvent: (event) => events.push(event.type) });
-    expect(first.migrations.map((m) => m.name)).toEqual([INITIAL]);
-    expect(events).toEqual(["lock-acquired", "migrating", "migrated"]);
+    expect(first.migrations.map((m) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect(events).toEqual(["lock-acquired", "migrating", "migrated", "migrating", "migrated"]);
 
     const tables = (await sequelize.getQueryInterface().showAllTables()).map(String);
     for (const table of AUTHJS_TABLES) expect(tables).toContain(table);
@@ -29,9 +33,21 @@ describe("programmatic migrate() on sqlite::memory:", () => {
     const second = await migrate(sequelize, config);
     expect(second.migrations).toEqual([]);
     const meta = await sequelize.query<{ name: string }>(`SELECT name FROM "SequelizeMeta"`, { type: QueryTypes.SELECT });
-    expect(meta.map((r) => r.name)).toEqual([INITIAL]);
+    expect(meta.map((r) => r.name).sort()).toEqual([INITIAL, EXPIRY_INDEXES]);
     const sums = await sequelize.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM authdb_migrations`, { type: QueryTypes.SELECT });
-    expect(sums).toEqual([{ name: INITIAL, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(sums.map((s) => s.name).sort()).toEqual([INITIAL, EXPIRY_INDEXES]);
+    for (const sum of sums) expect(sum.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("a database migrated in memory by an earlier authdb (only the initial migration, under its old doc comment) gets just the new built-in step", async () => {
+    const config = { extend: { User: { phoneNumber: "STRING" as const } } };
+    const legacy = migrationFromSource(INITIAL, renderInitialMigration(buildSchema({ ...config, builtinLevel: 1 }), "initial-migration-v1.js"));
+    await applyMigrations({ sequelize, migrations: [legacy] });
+    const result = await migrate(sequelize, config);
+    expect(result.migrations.map((m) => m.name)).toEqual([EXPIRY_INDEXES]);
+    const indexes = await sequelize.query<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%expires'`, { type: QueryTypes.SELECT });
+    expect(indexes.map((i) => i.name).sort()).toEqual(["sessions_expires", "verification_tokens_expires"]);
+    expect((await migrate(sequelize, config)).migrations).toEqual([]);
   });
 
   test("a different config after the initial migration is applied is a changed migration (exit code 6), not a silent re-run", async () => {

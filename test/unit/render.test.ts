@@ -2,19 +2,21 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isUntouchedRendering } from "../../src/migrations/fingerprint";
 import { INITIAL_MIGRATION_NAME, migrationFileName, renderInitialMigration } from "../../src/migrations/renderMigration";
-import { planInitialMigrationUpdate } from "../../src/migrations/initialMigrationUpdate";
+import { renderMigrationSet } from "../../src/migrations/migrationSet";
+import { renderSnapshot, SNAPSHOT_FILE } from "../../src/migrations/snapshot";
 import { migrationChecksum } from "../../src/migrator/checksum";
 import { buildSchema } from "../../src/schema";
-import { createTempDir } from "../helpers/databases";
-import { writeFileSync } from "node:fs";
 import { DataTypes } from "sequelize";
 
 describe("renderInitialMigration", () => {
   test("the checked-in migrations/ is exactly what our renderer writes for the default config", () => {
     const dir = path.join(__dirname, "..", "..", "migrations");
-    expect(readdirSync(dir)).toEqual([INITIAL_MIGRATION_NAME]);
+    const set = renderMigrationSet({});
+    expect(readdirSync(dir).sort()).toEqual([...set.map((m) => m.name), SNAPSHOT_FILE].sort());
     // If this fails after a schema change: run `npm run migrations:render` and commit the result.
-    expect(readFileSync(path.join(dir, INITIAL_MIGRATION_NAME), "utf8")).toBe(renderInitialMigration(buildSchema()));
+    for (const { name, source } of set) expect(readFileSync(path.join(dir, name), "utf8")).toBe(source);
+    expect(readFileSync(path.join(dir, SNAPSHOT_FILE), "utf8")).toBe(renderSnapshot(buildSchema()));
+    expect(set[0].name).toBe(INITIAL_MIGRATION_NAME);
   });
 
   test("is a loadable CommonJS module with up and down", () => {
@@ -78,30 +80,6 @@ describe("renderInitialMigration: config values never become code", () => {
     const created: Record<string, Record<string, { defaultValue?: unknown }>> = {};
     const queryInterface = { createTable: async (name: string, attributes: never) => (created[name] = attributes), addIndex: async () => undefined };
     return module.exports.up(queryInterface, DataTypes).then(() => expect(created.users.motto.defaultValue).toBe(text));
-  });
-});
-
-describe("planInitialMigrationUpdate", () => {
-  let tmp: ReturnType<typeof createTempDir>;
-  beforeEach(() => (tmp = createTempDir("render")));
-  afterEach(() => tmp.cleanup());
-
-  const withPhone = buildSchema({ extend: { User: { phoneNumber: "STRING" } } });
-
-  test("re-renders a pending, untouched initial migration when the config gained a column", () => {
-    writeFileSync(path.join(tmp.dir, INITIAL_MIGRATION_NAME), renderInitialMigration(buildSchema()));
-    const update = planInitialMigrationUpdate(tmp.dir, withPhone, []);
-    expect(update?.content).toContain("phone_number");
-  });
-
-  test("never touches an applied, an edited or an up-to-date file", () => {
-    const file = path.join(tmp.dir, INITIAL_MIGRATION_NAME);
-    writeFileSync(file, renderInitialMigration(buildSchema()));
-    expect(planInitialMigrationUpdate(tmp.dir, withPhone, [INITIAL_MIGRATION_NAME])).toBeNull();
-    writeFileSync(file, renderInitialMigration(withPhone));
-    expect(planInitialMigrationUpdate(tmp.dir, withPhone, [])).toBeNull();
-    writeFileSync(file, renderInitialMigration(buildSchema()).replace("image: {", "avatar: {"));
-    expect(planInitialMigrationUpdate(tmp.dir, withPhone, [])).toBeNull();
   });
 });
 

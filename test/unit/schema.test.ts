@@ -33,7 +33,9 @@ describe("buildSchema: the Auth.js table set", () => {
       { columns: ["user_id"], unique: false },
     ]);
     expect(schema.tables.User.indexes).toEqual([{ name: "users_email_unique", columns: ["email"], unique: true }]);
-    expect(schema.tables.Session.indexes.map((i) => [i.columns, i.unique])).toEqual([[["session_token"], true], [["user_id"], false]]);
+    expect(schema.tables.Session.indexes.map((i) => [i.columns, i.unique])).toEqual([[["session_token"], true], [["user_id"], false], [["expires"], false]]);
+    // Level 1 (what the initial migration creates) has no expiry index: a later built-in migration adds it.
+    expect(buildSchema({ builtinLevel: 1 }).tables.Session.indexes.map((i) => i.name)).toEqual(["sessions_session_token_unique", "sessions_user_id"]);
     for (const model of ["Account", "Session", "Authenticator"] as const) {
       expect(column(schema.tables[model], "user_id")?.references).toEqual({ table: "users", column: "id", onDelete: "CASCADE" });
     }

@@ -4,11 +4,18 @@ import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { findConfigFile } from "../../config";
 import { AuthdbError, ExitCode, InvalidInputError } from "../../errors";
-import { INITIAL_MIGRATION_NAME, renderConfigFile, renderInitialMigration } from "../../migrations/renderMigration";
+import { DEFAULT_SQLITE_URL, isMissingSqliteFile, resolveDatabaseUrl, type UrlSource } from "../../database";
+import { renderMigrationSet } from "../../migrations/migrationSet";
+import { renderConfigFile } from "../../migrations/renderMigration";
+import { writeSnapshot } from "../../migrations/snapshot";
+import { MetaStore } from "../../migrator";
+import { findInitialMigration } from "../../migrations/initialMigrationFile";
+import { migrationExtension, projectModuleSystem } from "../../migrations/moduleSystem";
 import { tablesInOrder } from "../../schema";
 import { withGlobalOptions } from "../options";
+import { sequelizercMigrationsDir } from "../sequelizerc";
 import { Output, formatDuration } from "../output";
-import { DEFAULT_MIGRATIONS_DIR, openProject, relativePath, type GlobalOptions } from "../project";
+import { DEFAULT_MIGRATIONS_DIR, openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
 
 interface InitOptions extends GlobalOptions {
   force?: boolean;
@@ -22,8 +29,11 @@ function writeConfigIfMissing(options: InitOptions, output: Output): { file: str
     return { file: existing, created: false };
   }
   const file = path.resolve("authdb.config.js");
-  writeFileSync(file, renderConfigFile(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR));
-  output.success(`Created ${relativePath(file)} (add your own columns under extend.User)`);
+  // The app imports this file too: it must be what Node expects a .js file to be here.
+  const moduleSystem = projectModuleSystem(path.dirname(file));
+  writeFileSync(file, renderConfigFile(options.migrationsDir ?? sequelizercMigrationsDir(path.dirname(file)) ?? DEFAULT_MIGRATIONS_DIR, moduleSystem));
+  const kind = moduleSystem === "module" ? 'an ES module, as package.json says "type": "module"; ' : "";
+  output.success(`Created ${relativePath(file)} (${kind}add your own columns under extend.User)`);
   return { file, created: true };
 }
 
@@ -40,28 +50,74 @@ async function init(options: InitOptions): Promise<void> {
       "Change migrationsDir in the config, or run init without --migrations-dir.",
     );
   }
-  const file = path.join(migrationsDir, INITIAL_MIGRATION_NAME);
+  // An existing initial migration keeps its name (SequelizeMeta records it); a new one is .cjs in a "type": "module" project.
+  const extension = migrationExtension(migrationsDir);
+  const existingInitial = findInitialMigration(migrationsDir);
+  const set = renderMigrationSet({ tables: project.config.tables, extend: project.config.extend }, extension).map((m, i) => ({
+    ...m,
+    name: i === 0 && existingInitial ? existingInitial : m.name.replace(/\.c?js$/, i === 0 && existingInitial ? path.extname(existingInitial) : extension),
+  }));
+  const file = path.join(migrationsDir, set[0].name);
   if (existsSync(file) && !options.force) {
     throw new AuthdbError(
       `${relativePath(file)} already exists; init does not overwrite it`,
       ExitCode.migrationFailed,
-      "Pass --force to render it again from the config (only if it is not applied to any database yet); for a change to an applied schema, add a new migration (authdb create).",
+      "For a change to the config, run `npx authdb generate`: it writes a new migration. --force renders the files again, and only where no database has applied them.",
     );
   }
+  if (options.force) await refuseOverwritingApplied(project, options, set.map((m) => m.name).filter((name) => existsSync(path.join(migrationsDir, name))));
   mkdirSync(migrationsDir, { recursive: true });
-  writeFileSync(file, renderInitialMigration(project.schema));
+  const files = set.map((m) => {
+    const target = path.join(migrationsDir, m.name);
+    writeFileSync(target, m.source);
+    return target;
+  });
+  const snapshot = writeSnapshot(migrationsDir, project.schema);
   const tables = tablesInOrder(project.schema);
   const custom = tables.flatMap((t) => t.columns.filter((c) => c.custom).map((c) => `${t.table}.${c.column}`));
   output.success(
     `${options.force ? "Wrote" : "Created"} ${relativePath(file)} (${tables.map((t) => t.table).join(", ")}; custom columns: ${custom.join(", ") || "none"})`,
   );
+  for (const other of files.slice(1)) output.success(`${options.force ? "Wrote" : "Created"} ${relativePath(other)} (authdb's own indexes)`);
+  output.success(`${options.force ? "Wrote" : "Created"} ${relativePath(snapshot)} (the schema these migrations hold; commit it with them)`);
   output.line(`Done in ${formatDuration(performance.now() - started)}.`);
   output.next(
     config.created
       ? `add custom columns in ${relativePath(config.file)} if you need them, then run \`npx authdb migrate\` (set DATABASE_URL or pass --url).`
       : "run `npx authdb migrate` (set DATABASE_URL or pass --url).",
   );
-  output.result({ command: "init", config: { file: config.file, created: config.created }, migrations: [file], customColumns: custom });
+  output.result({ command: "init", config: { file: config.file, created: config.created }, migrations: files, snapshot, customColumns: custom });
+}
+
+/**
+ * `init --force` re-renders files every database shares: refused for any file the database at hand
+ * (--url, config url, DATABASE_URL, or an existing default SQLite file) has applied.
+ */
+async function refuseOverwritingApplied(project: Project, options: InitOptions, names: string[]): Promise<void> {
+  if (!names.length) return;
+  let source: UrlSource;
+  try {
+    source = resolveDatabaseUrl({ flag: options.url, config: project.config.url }).source;
+  } catch {
+    return; // No database named (CI without a URL): nothing to ask.
+  }
+  if (source === "default" && isMissingSqliteFile(DEFAULT_SQLITE_URL, process.cwd())) return;
+  await withConnection(
+    project,
+    options,
+    async ({ sequelize, label }) => {
+      const applied = new Set((await new MetaStore(sequelize).listApplied()).map((m) => m.name));
+      const hit = names.filter((name) => applied.has(name));
+      if (hit.length) {
+        throw new AuthdbError(
+          `${hit.join(", ")} ${hit.length === 1 ? "is" : "are"} applied on ${label}; init --force does not overwrite an applied migration (every database shares the file)`,
+          ExitCode.changedMigration,
+          "Change the config and run `npx authdb generate`: it writes a new migration for the difference.",
+        );
+      }
+    },
+    { readOnly: true },
+  );
 }
 
 export function registerInit(program: Command): void {
@@ -69,7 +125,7 @@ export function registerInit(program: Command): void {
     program
       .command("init")
       .description("write authdb.config.js (if missing) and the migration that creates the Auth.js tables")
-      .option("--force", "overwrite an existing initial migration file")
+      .option("--force", "render the initial migration files again (refused when the database at hand has applied them)")
       .option("--migrations-dir <dir>", "where to write migrations (default: config migrationsDir, else ./migrations)"),
   ).action(init);
 }

@@ -1,10 +1,8 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
-import { deployEnvironment } from "../../database";
 import { InvalidInputError } from "../../errors";
-import { planInitialMigrationUpdate } from "../../migrations/initialMigrationUpdate";
-import { MetaStore, migrationFromSource, readMigrationDir, applyMigrations, type MigrationUnit } from "../../migrator";
+import { unmigratedConfigChanges, warnUnmigratedConfigChanges } from "../configChanges";
+import { MetaStore, readMigrationDir, applyMigrations, type MigrationUnit } from "../../migrator";
 import { withGlobalOptions, withRunOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
@@ -18,42 +16,9 @@ interface MigrateCommandOptions extends GlobalOptions {
   stallTimeout: number;
 }
 
-/** Another process reading the folder sees the old file or the new one, never half of one. */
-function writeFileAtomically(file: string, content: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new InvalidInputError(
-      `cannot update ${relativePath(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      "Run `authdb migrate` where the migrations folder is writable and commit the result, or render it with `authdb init --force`.",
-    );
-  }
-}
-
-/** The migration files, with a pending, untouched initial migration re-rendered from the current config. */
-function migrationUnits(project: Project, applied: string[], options: MigrateCommandOptions, output: Output): MigrationUnit[] {
-  let update = planInitialMigrationUpdate(project.migrationsDir, project.schema, applied);
-  const deploy = deployEnvironment();
-  if (update && deploy) {
-    // A deploy applies what was committed; rewriting the checkout there would apply what nobody reviewed.
-    output.warn(
-      `${relativePath(update.file)} does not match ${relativePath(project.file ?? "the config")} (${deploy}: applying the file as committed). Run \`authdb migrate\` locally and commit the updated file.`,
-    );
-    update = null;
-  }
-  if (update && !options.dryRun) {
-    writeFileAtomically(update.file, update.content);
-    output.success(`Updated ${relativePath(update.file)} from ${relativePath(project.file ?? "the config")} (it was not applied yet); commit it`);
-  }
+/** The migration files as committed: migrate never writes one (every database shares them). */
+function migrationUnits(project: Project): MigrationUnit[] {
   const units = readMigrationDir(project.migrationsDir);
-  if (update && options.dryRun) {
-    output.line(`(dry run: ${relativePath(update.file)} would first be rendered again from the config)`);
-    const index = units.findIndex((u) => u.path === update.file);
-    units[index] = migrationFromSource(units[index].name, update.content, update.file);
-  }
   if (units.length === 0) {
     throw new InvalidInputError(`no migration files in ${relativePath(project.migrationsDir)}`, "Run `npx authdb init` to create the Auth.js migration.");
   }
@@ -67,7 +32,9 @@ async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
   await withConnection(project, options, async ({ sequelize, label }) => {
     output.line(`Database: ${label}`);
     const applied = (await new MetaStore(sequelize).listApplied()).map((m) => m.name);
-    const units = migrationUnits(project, applied, options, output);
+    const units = migrationUnits(project);
+    const configChanges = unmigratedConfigChanges(project);
+    warnUnmigratedConfigChanges(output, configChanges);
     const result = await applyMigrations({
       sequelize,
       migrations: units,
@@ -100,6 +67,7 @@ async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
       applied: result.migrations.map((m) => ({ name: m.name, durationMs: Math.round(m.durationMs) })),
       statements: options.dryRun ? result.dryRun : undefined,
       lockWaitMs: Math.round(result.lockWaitMs),
+      unmigratedConfigChanges: configChanges ?? [],
       durationMs: Math.round(total),
     });
   });
