@@ -3,9 +3,11 @@ import type { Sequelize } from "sequelize";
 import { findConfigFile, loadConfig, type LoadedConfig } from "../config";
 import { closeDatabase, connectDatabase, DEFAULT_SQLITE_URL, isMissingSqliteFile, redactUrl, resolveDatabaseUrl, urlPasswords, type UrlSource } from "../database";
 import { bindSchema } from "../database/catalog";
+import { bindMigrationHistory } from "../migrator/historyOptions";
 import { AuthdbError } from "../errors";
 import { waitingOn } from "./activity";
 import { registerSecrets } from "./secrets";
+import { readSequelizerc } from "./sequelizerc";
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -22,6 +24,8 @@ export interface ConnectionOptions {
 
 export interface Project extends LoadedConfig {
   migrationsDir: string;
+  /** The `.sequelizerc` that named migrationsDir, when the config sets none and that file does. */
+  migrationsDirFrom?: string;
 }
 
 export const DEFAULT_MIGRATIONS_DIR = "migrations";
@@ -30,7 +34,11 @@ export const DEFAULT_MIGRATIONS_DIR = "migrations";
 export async function openProject(options: GlobalOptions, cwd = process.cwd()): Promise<Project> {
   waitingOn(`the config file ${options.config ?? findConfigFile(cwd) ?? "(none found: defaults)"} and what it exports`);
   const loaded = await loadConfig({ cwd, configFile: options.config });
-  return { ...loaded, migrationsDir: path.resolve(loaded.baseDir, loaded.config.migrationsDir ?? DEFAULT_MIGRATIONS_DIR) };
+  if (loaded.config.migrationsDir) return { ...loaded, migrationsDir: path.resolve(loaded.baseDir, loaded.config.migrationsDir) };
+  // A sequelize-cli project keeps its folder: .sequelizerc beside the config (or in the working directory).
+  const rc = readSequelizerc(loaded.baseDir);
+  if (rc?.migrationsPath) return { ...loaded, migrationsDir: rc.migrationsPath, migrationsDirFrom: rc.file };
+  return { ...loaded, migrationsDir: path.resolve(loaded.baseDir, DEFAULT_MIGRATIONS_DIR) };
 }
 
 export interface Connection {
@@ -56,6 +64,8 @@ export async function openConnection(project: Project, options: GlobalOptions, c
   try {
     // Where authdb's tables live on PostgreSQL (src/database/catalog.ts); refused on MySQL/MariaDB.
     bindSchema(sequelize, project.config.schema);
+    // Where the migration history lives (sequelize-cli's table name and schema) and which rows are foreign.
+    bindMigrationHistory(sequelize, project.config);
   } catch (error) {
     await closeDatabase(sequelize);
     throw error;

@@ -13,6 +13,19 @@ export interface AuthdbConfig {
    * "next_auth"). Default: the connection's current schema (search_path). Ignored on SQLite.
    */
   schema?: string;
+  /**
+   * The migration history table, as sequelize-cli's option of the same name calls it. Default
+   * "SequelizeMeta". authdb fills its `createdAt`/`updatedAt` when the table has them.
+   */
+  migrationStorageTableName?: string;
+  /** PostgreSQL schema of that table (sequelize-cli's `migrationStorageTableSchema`); authdb_migrations sits beside it. */
+  migrationStorageTableSchema?: string;
+  /**
+   * Glob patterns (`*`, `?`) on recorded migration names that another migrations folder applied (another
+   * service, an older sequelize-cli project). Such a row without a file here is shown as foreign, never
+   * blocks a run and is never reverted. Example: `["2019*", "*-billing-*"]`.
+   */
+  foreignMigrations?: string[];
   /** Custom columns per Auth.js model: `{ User: { phoneNumber: "STRING" } }`. */
   extend?: Partial<Record<ModelName, Record<string, CustomColumnInput>>>;
 }

@@ -2,6 +2,10 @@ import { z } from "zod";
 import { buildSchema, identifierProblem, MODEL_NAMES, SchemaConfigError, type Schema } from "../schema";
 import type { AuthdbConfig } from "./types";
 import { InvalidInputError } from "../errors";
+// The files themselves, not the migrator's index: it imports this module.
+import { foreignPatternProblem } from "../migrator/foreignMigrations";
+import { LOCK_TABLE } from "../migrator/lock/sqliteLock";
+import { CHECKSUM_TABLE } from "../migrator/metaStore";
 
 const modelRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(MODEL_NAMES), value);
 
@@ -12,6 +16,9 @@ const configShape = z.strictObject({
   tables: modelRecord(z.string()).optional(),
   // Column specs are checked by the schema builder, which knows Sequelize DataTypes values.
   extend: modelRecord(z.record(z.string(), z.unknown())).optional(),
+  migrationStorageTableName: z.string().optional(),
+  migrationStorageTableSchema: z.string().optional(),
+  foreignMigrations: z.array(z.string()).optional(),
 });
 
 /** A config that cannot be used; the message names the file (when there is one) and the field. */
@@ -36,7 +43,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
   if (issue.code === "unrecognized_keys") {
     const where = issue.path.length ? `${path}: ` : "";
-    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (known: url, migrationsDir, schema, tables, extend)`;
+    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (known: url, migrationsDir, schema, tables, extend, migrationStorageTableName, migrationStorageTableSchema, foreignMigrations)`;
   }
   if (issue.code === "invalid_key" || (issue.code === "invalid_value" && issue.path.length === 2)) {
     return `${path}: not an Auth.js model; use one of ${MODEL_NAMES.join(", ")}`;
@@ -52,6 +59,25 @@ function postgresSchemaProblem(name: string): string | null {
   return null;
 }
 
+/** What is wrong with migrationStorageTableName, migrationStorageTableSchema or foreignMigrations, or null. */
+function migrationHistoryProblem(config: AuthdbConfig): string | null {
+  const table = config.migrationStorageTableName;
+  if (table !== undefined) {
+    // It reaches SQL (quoted) and must not be one of authdb's other tables.
+    const problem = identifierProblem(table);
+    if (problem) return `migrationStorageTableName: ${JSON.stringify(table)} ${problem}; use a table name such as "SequelizeMeta"`;
+    if (table === CHECKSUM_TABLE || table === LOCK_TABLE) return `migrationStorageTableName: "${table}" is a table authdb keeps itself; use another name, e.g. "SequelizeMeta"`;
+  }
+  const schema = config.migrationStorageTableSchema;
+  const schemaProblem = schema === undefined ? null : postgresSchemaProblem(schema);
+  if (schemaProblem) return `migrationStorageTableSchema: ${JSON.stringify(schema)} ${schemaProblem}`;
+  for (const [index, pattern] of (config.foreignMigrations ?? []).entries()) {
+    const problem = foreignPatternProblem(pattern);
+    if (problem) return `foreignMigrations[${index}]: ${JSON.stringify(pattern)} ${problem}`;
+  }
+  return null;
+}
+
 /** Checks a loaded config and resolves its schema; throws ConfigError naming the field. */
 export function validateConfig(input: unknown, file?: string): ValidatedConfig {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
@@ -62,6 +88,8 @@ export function validateConfig(input: unknown, file?: string): ValidatedConfig {
   const config = input as AuthdbConfig;
   const schemaProblem = config.schema === undefined ? null : postgresSchemaProblem(config.schema);
   if (schemaProblem) throw new ConfigError(`schema: ${JSON.stringify(config.schema)} ${schemaProblem}`, file);
+  const historyProblem = migrationHistoryProblem(config);
+  if (historyProblem) throw new ConfigError(historyProblem, file);
   try {
     return { config, schema: buildSchema({ tables: config.tables, extend: config.extend }) };
   } catch (error) {

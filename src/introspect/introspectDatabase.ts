@@ -1,7 +1,7 @@
 import type { Sequelize } from "sequelize";
 import { dialectOf } from "../database";
 import { InvalidInputError } from "../errors";
-import { BOOKKEEPING_TABLES } from "../migrator";
+import { BOOKKEEPING_TABLES, bookkeepingTables } from "../migrator";
 import { introspectPostgres, listPostgresTables } from "./postgres";
 import { introspectSqlite, listSqliteTables } from "./sqlite";
 import type { DatabaseSchema, TableShape } from "./types";
@@ -20,7 +20,8 @@ export async function listApplicationTables(sequelize: Sequelize): Promise<strin
   const dialect = dialectOf(sequelize);
   const all = dialect === "postgres" ? await listPostgresTables(sequelize) : dialect === "sqlite" ? await listSqliteTables(sequelize) : undefined;
   if (!all) throw unsupported(sequelize);
-  return all.filter((name) => !BOOKKEEPING_TABLES.includes(name));
+  const bookkeeping = bookkeepingTables(sequelize);
+  return all.filter((name) => !bookkeeping.includes(name));
 }
 
 /**

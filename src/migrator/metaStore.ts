@@ -2,36 +2,55 @@ import { DataTypes, QueryTypes, type Sequelize } from "sequelize";
 import { dialectOf, fromDatabaseDate, quoteIdentifier, toDatabaseDate } from "../database";
 import { configuredSchema, qualifiedName, requireSchema, resolveSchema, tableExists } from "../database/catalog";
 import { withTableRight } from "../database/permissions";
+import { META_TABLE, migrationHistoryOf } from "./historyOptions";
 import { LOCK_TABLE } from "./lock/sqliteLock";
 
-/** sequelize-cli's table, kept exactly as it expects it: one `name` column. */
-export const META_TABLE = "SequelizeMeta";
+/** sequelize-cli's table (default name; `migrationStorageTableName` renames it): one `name` column, maybe timestamps. */
+export { META_TABLE };
 /** authdb's sidecar: a checksum and the time of each migration it applied. */
 export const CHECKSUM_TABLE = "authdb_migrations";
 /** The migrator's own tables: never part of an application schema, never drift, never data a revert loses. */
 export const BOOKKEEPING_TABLES: readonly string[] = [META_TABLE, CHECKSUM_TABLE, LOCK_TABLE];
 
+/** BOOKKEEPING_TABLES plus the history table's configured name (`migrationStorageTableName`), for this instance. */
+export function bookkeepingTables(sequelize: Sequelize): readonly string[] {
+  const { tableName } = migrationHistoryOf(sequelize);
+  return BOOKKEEPING_TABLES.includes(tableName) ? BOOKKEEPING_TABLES : [...BOOKKEEPING_TABLES, tableName];
+}
+
+/**
+ * sequelize-cli with `migrationTimestamps: true` (umzug's SequelizeStorage with timestamps) adds these to
+ * SequelizeMeta, NOT NULL and without a database default: its model fills them. So must our INSERT.
+ */
+const TIMESTAMP_COLUMNS = ["createdAt", "updatedAt"] as const;
+
 export interface AppliedMigration {
   name: string;
   /** Missing for migrations applied by another tool (sequelize-cli) before authdb. */
   checksum?: string;
+  /** From authdb's record, else from SequelizeMeta's createdAt when sequelize-cli keeps timestamps. */
   appliedAt?: Date;
 }
 
 /** The two tables' names as SQL, qualified with the schema they live in (PostgreSQL). */
 interface Names {
+  /** The schema of both history tables (null: SQLite, or no schema on the search_path). */
   schema: string | null;
+  metaTable: string;
   meta: string;
   checksums: string;
 }
 
 /**
- * Reads and writes the record of applied migrations, in the configured schema or current_schema()
- * (src/database/catalog.ts). Queries join the caller's CLS transaction, if any. A missing privilege on
- * either table is a PermissionDeniedError, never "nothing applied" or "no checksum".
+ * Reads and writes the record of applied migrations: SequelizeMeta (or its configured name and schema,
+ * src/migrator/historyOptions.ts) and, beside it, authdb_migrations. Without a configured history schema
+ * both live in the configured schema or current_schema() (src/database/catalog.ts). Queries join the
+ * caller's CLS transaction, if any. A missing privilege on either table is a PermissionDeniedError, never
+ * "nothing applied" or "no checksum".
  */
 export class MetaStore {
   private names?: Promise<Names>;
+  private timestamps?: Promise<string[]>;
 
   constructor(private readonly sequelize: Sequelize) {}
 
@@ -40,12 +59,22 @@ export class MetaStore {
   }
 
   private resolve(): Promise<Names> {
-    this.names ??= resolveSchema(this.sequelize).then((schema) => ({
-      schema,
-      meta: qualifiedName(this.sequelize, META_TABLE, schema),
-      checksums: qualifiedName(this.sequelize, CHECKSUM_TABLE, schema),
-    }));
+    this.names ??= (async () => {
+      const history = migrationHistoryOf(this.sequelize);
+      const schema = history.schema ?? (await resolveSchema(this.sequelize));
+      return {
+        schema,
+        metaTable: history.tableName,
+        meta: qualifiedName(this.sequelize, history.tableName, schema),
+        checksums: qualifiedName(this.sequelize, CHECKSUM_TABLE, schema),
+      };
+    })();
     return this.names;
+  }
+
+  /** The SequelizeMeta table's qualified name, for messages. */
+  async metaTableName(): Promise<string> {
+    return (await this.resolve()).meta;
   }
 
   /** Runs a statement on one of the tables; a permission failure names the table and the right. */
@@ -55,19 +84,22 @@ export class MetaStore {
   }
 
   /**
-   * Creates the configured schema and the two tables, each only if missing (so a role with DML rights
+   * Creates the configured schemas and the two tables, each only if missing (so a role with DML rights
    * alone can run a migrate that has nothing to create). Call under the migration lock: concurrent
    * CREATEs race on PostgreSQL.
    */
   async ensureTables(): Promise<void> {
     const schema = await requireSchema(this.sequelize);
-    const qi = this.sequelize.getQueryInterface();
     if (schema && schema === configuredSchema(this.sequelize)) {
       await this.sequelize.query(`CREATE SCHEMA IF NOT EXISTS ${this.q(schema)}`);
     }
-    const target = (tableName: string) => (schema ? { tableName, schema } : tableName);
-    if (!(await this.tableExists(META_TABLE))) {
-      await qi.createTable(target(META_TABLE), {
+    const names = await this.resolve();
+    // sequelize-cli creates its migrationStorageTableSchema too.
+    if (names.schema && names.schema !== schema) await this.sequelize.query(`CREATE SCHEMA IF NOT EXISTS ${this.q(names.schema)}`);
+    const qi = this.sequelize.getQueryInterface();
+    const target = (tableName: string) => (names.schema ? { tableName, schema: names.schema } : tableName);
+    if (!(await this.tableExists(names.metaTable))) {
+      await qi.createTable(target(names.metaTable), {
         name: { type: DataTypes.STRING(255), allowNull: false, unique: true, primaryKey: true },
       });
     }
@@ -81,15 +113,28 @@ export class MetaStore {
     }
   }
 
+  /** Whether `table` exists where the history lives. */
   async tableExists(table: string): Promise<boolean> {
     return tableExists(this.sequelize, table, (await this.resolve()).schema);
   }
 
+  /** SequelizeMeta's timestamp columns, as the live table has them (sequelize-cli may have added them since). */
+  private timestampColumns(): Promise<string[]> {
+    this.timestamps ??= (async () => {
+      const { schema, metaTable } = await this.resolve();
+      const columns = await columnsOf(this.sequelize, metaTable, schema);
+      return TIMESTAMP_COLUMNS.filter((column) => columns.includes(column));
+    })();
+    return this.timestamps;
+  }
+
   /** Applied migrations in name order; an absent SequelizeMeta means none (nothing is created here). */
   async listApplied(): Promise<AppliedMigration[]> {
-    if (!(await this.tableExists(META_TABLE))) return [];
+    const { metaTable } = await this.resolve();
+    if (!(await this.tableExists(metaTable))) return [];
+    const createdAt = (await this.timestampColumns()).includes("createdAt") ? `, ${this.q("createdAt")} AS created_at` : "";
     const names = await this.on("meta", ["SELECT"], (meta) =>
-      this.sequelize.query<{ name: string }>(`SELECT ${this.q("name")} FROM ${meta}`, { type: QueryTypes.SELECT }),
+      this.sequelize.query<{ name: string; created_at?: unknown }>(`SELECT ${this.q("name")}${createdAt} FROM ${meta}`, { type: QueryTypes.SELECT }),
     );
     const sums = (await this.tableExists(CHECKSUM_TABLE))
       ? await this.on("checksums", ["SELECT"], (checksums) =>
@@ -101,18 +146,35 @@ export class MetaStore {
       : [];
     const byName = new Map(sums.map((row) => [row.name, row]));
     return names
-      .map(({ name }) => ({ name, checksum: byName.get(name)?.checksum, appliedAt: fromDatabaseDate(byName.get(name)?.applied_at) ?? undefined }))
+      .map(({ name, created_at }) => ({
+        name,
+        checksum: byName.get(name)?.checksum,
+        appliedAt: fromDatabaseDate(byName.get(name)?.applied_at) ?? fromDatabaseDate(created_at) ?? undefined,
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async recordApplied(name: string, checksum: string, durationMs: number): Promise<void> {
-    await this.on("meta", ["INSERT"], (meta) => this.sequelize.query(`INSERT INTO ${meta} (${this.q("name")}) VALUES ($1)`, { bind: [name] }));
+    const now = toDatabaseDate(dialectOf(this.sequelize), new Date());
+    const timestamps = await this.timestampColumns();
+    const columns = ["name", ...timestamps].map((column) => this.q(column)).join(", ");
+    const values = ["$1", ...timestamps.map((_, i) => `$${i + 2}`)].join(", ");
+    await this.on("meta", ["INSERT"], (meta) =>
+      this.sequelize.query(`INSERT INTO ${meta} (${columns}) VALUES (${values})`, { bind: [name, ...timestamps.map(() => now)] }),
+    );
     await this.on("checksums", ["DELETE", "SELECT"], (checksums) => this.sequelize.query(`DELETE FROM ${checksums} WHERE ${this.q("name")} = $1`, { bind: [name] }));
     await this.on("checksums", ["INSERT"], (checksums) =>
       this.sequelize.query(
         `INSERT INTO ${checksums} (${this.q("name")}, ${this.q("checksum")}, ${this.q("applied_at")}, ${this.q("duration_ms")}) VALUES ($1, $2, $3, $4)`,
-        { bind: [name, checksum, toDatabaseDate(dialectOf(this.sequelize), new Date()), Math.round(durationMs)] },
+        { bind: [name, checksum, now, Math.round(durationMs)] },
       ),
+    );
+  }
+
+  /** Replaces the recorded checksum of an applied migration (`authdb repair`); the time it was applied stays. */
+  async recordChecksum(name: string, checksum: string): Promise<void> {
+    await this.on("checksums", ["UPDATE", "SELECT"], (checksums) =>
+      this.sequelize.query(`UPDATE ${checksums} SET ${this.q("checksum")} = $1 WHERE ${this.q("name")} = $2`, { bind: [checksum, name] }),
     );
   }
 
@@ -120,4 +182,19 @@ export class MetaStore {
     await this.on("meta", ["DELETE", "SELECT"], (meta) => this.sequelize.query(`DELETE FROM ${meta} WHERE ${this.q("name")} = $1`, { bind: [name] }));
     await this.on("checksums", ["DELETE", "SELECT"], (checksums) => this.sequelize.query(`DELETE FROM ${checksums} WHERE ${this.q("name")} = $1`, { bind: [name] }));
   }
+}
+
+/** The column names of a table, from the catalog (PostgreSQL's pg_attribute sees them whatever the rights). */
+async function columnsOf(sequelize: Sequelize, table: string, schema: string | null): Promise<string[]> {
+  const dialect = dialectOf(sequelize);
+  const sql =
+    dialect === "postgres"
+      ? `SELECT a.attname AS name FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $2 AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped`
+      : dialect === "sqlite"
+        ? "SELECT name FROM pragma_table_info($1)"
+        : "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = $1";
+  const rows = await sequelize.query<{ name: string }>(sql, { bind: dialect === "postgres" ? [table, schema] : [table], type: QueryTypes.SELECT });
+  return rows.map((row) => row.name);
 }

@@ -1,7 +1,8 @@
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { AuthdbError, ExitCode } from "../../errors";
-import { describeHolder, readMigrationDir, readMigrationStatus, type AppliedState, type MigrationStatus } from "../../migrator";
+import { checksumMismatchHint, describeHolder, readMigrationDir, readMigrationStatus, type AppliedState, type MigrationStatus } from "../../migrator";
+import { unmigratedConfigChanges, warnUnmigratedConfigChanges } from "../configChanges";
 import { withGlobalOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions } from "../project";
@@ -15,13 +16,14 @@ const STATE_LABEL: Record<AppliedState, string> = {
   changed: "CHANGED since it was applied",
   "missing-file": "FILE MISSING",
   "no-checksum": "(applied by another tool: no checksum)",
+  foreign: "(foreign: applied from another migrations folder)",
 };
 
 function printStatus(output: Output, status: MigrationStatus): void {
   const { c } = output;
   for (const m of status.applied) {
     const when = m.appliedAt ? m.appliedAt.toISOString().replace("T", " ").slice(0, 19) : "".padEnd(19);
-    const note = STATE_LABEL[m.state];
+    const note = m.foreignPattern ? `(foreign: matches foreignMigrations "${m.foreignPattern}")` : STATE_LABEL[m.state];
     const flagged = m.state === "changed" || m.state === "missing-file";
     output.line(`  ${c.green("applied")}  ${when}  ${m.name}${note ? `  ${flagged ? c.red(note) : c.dim(note)}` : ""}`);
   }
@@ -29,14 +31,21 @@ function printStatus(output: Output, status: MigrationStatus): void {
   if (!status.applied.length && !status.pending.length) output.line("  (no migrations)");
 }
 
+/** ", 2 of them foreign" */
+function foreignCount(status: MigrationStatus): string {
+  const count = status.applied.filter((m) => m.state === "foreign").length;
+  return count ? ` (${count} of them foreign)` : "";
+}
+
 /** The CI gate: changed or missing files first (6), then pending migrations (4). */
 function checkFailure(status: MigrationStatus): AuthdbError | null {
   const broken = status.applied.filter((m) => m.state === "changed" || m.state === "missing-file");
   if (broken.length) {
+    const names = (state: AppliedState) => broken.filter((m) => m.state === state).map((m) => m.name);
     return new AuthdbError(
-      `${broken.length} applied migration${broken.length === 1 ? " does" : "s do"} not match ${broken.length === 1 ? "its file" : "their files"}: ${broken.map((m) => m.name).join(", ")}`,
+      `${broken.length} applied migration${broken.length === 1 ? " does" : "s do"} not match ${broken.length === 1 ? "its file" : "their files"}: ${broken.map((m) => `${m.name} (${m.state === "changed" ? "changed" : "file missing"})`).join(", ")}`,
       ExitCode.changedMigration,
-      "Restore the applied files from version control; put changes in a new migration.",
+      checksumMismatchHint(names("changed"), names("missing-file")),
     );
   }
   if (status.pending.length) {
@@ -52,18 +61,21 @@ async function statusCommand(options: StatusOptions): Promise<void> {
   await withConnection(project, options, async ({ sequelize, label }) => {
     const status = await readMigrationStatus(sequelize, readMigrationDir(project.migrationsDir));
     output.line(`Database: ${label}`);
-    output.line(`Migrations: ${relativePath(project.migrationsDir)}`);
+    output.line(`Migrations: ${relativePath(project.migrationsDir)}${project.migrationsDirFrom ? ` (from ${relativePath(project.migrationsDirFrom)})` : ""}`);
     printStatus(output, status);
     output.line(
-      `${status.applied.length} applied, ${status.pending.length} pending. Lock: ${status.lock.held ? `held by ${describeHolder(status.lock.holder ?? null)}` : "free"}. (${formatDuration(performance.now() - started)})`,
+      `${status.applied.length} applied${foreignCount(status)}, ${status.pending.length} pending. Lock: ${status.lock.held ? `held by ${describeHolder(status.lock.holder ?? null)}` : "free"}. (${formatDuration(performance.now() - started)})`,
     );
+    const configChanges = unmigratedConfigChanges(project);
+    warnUnmigratedConfigChanges(output, configChanges);
     if (status.pending.length) output.next(`run \`npx authdb migrate\` to apply ${status.pending.length === 1 ? "it" : "them"}.`);
     output.result({
       command: "status",
       database: label,
       migrationsDir: project.migrationsDir,
-      applied: status.applied.map((m) => ({ name: m.name, appliedAt: m.appliedAt?.toISOString() ?? null, state: m.state })),
+      applied: status.applied.map((m) => ({ name: m.name, appliedAt: m.appliedAt?.toISOString() ?? null, state: m.state, ...(m.foreignPattern ? { foreignPattern: m.foreignPattern } : {}) })),
       pending: status.pending,
+      unmigratedConfigChanges: configChanges ?? [],
       lock: status.lock.held
         ? { held: true, pid: status.lock.holder?.pid ?? null, host: status.lock.holder?.host ?? null, command: status.lock.holder?.command ?? null, since: status.lock.holder?.since?.toISOString() ?? null }
         : { held: false },
