@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize } from "sequelize";
 import { dialectOf, quoteIdentifier } from "../database";
 import { AuthdbError, ExitCode } from "../errors";
-import { BOOKKEEPING_TABLES } from "./metaStore";
+import { bookkeepingTables } from "./metaStore";
 
 /** Table → its columns, as the current connection sees them (bookkeeping tables left out). */
 export type Catalog = Map<string, Set<string>>;
@@ -17,8 +17,9 @@ export async function readCatalog(sequelize: Sequelize): Promise<Catalog> {
         : `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()`;
   const rows = await sequelize.query<{ table_name: string; column_name: string }>(sql, { type: QueryTypes.SELECT });
   const catalog: Catalog = new Map();
+  const bookkeeping = bookkeepingTables(sequelize);
   for (const { table_name: table, column_name: column } of rows) {
-    if (BOOKKEEPING_TABLES.includes(table)) continue;
+    if (bookkeeping.includes(table)) continue;
     if (!catalog.has(table)) catalog.set(table, new Set());
     catalog.get(table)!.add(column);
   }
@@ -36,7 +37,11 @@ export interface Loss {
 }
 
 /** Rows per table and non-NULL values per column: what a revert may not lose unasked. */
-export type Contents = Map<string, { rows: number; values: Map<string, number> }>;
+export interface TableContents {
+  rows: number;
+  values: Map<string, number>;
+}
+export type Contents = Map<string, TableContents>;
 
 /** Counts every table's rows and every column's non-NULL values, one scan per table. */
 export async function measureContents(sequelize: Sequelize, catalog: Catalog): Promise<Contents> {
@@ -56,20 +61,45 @@ export async function measureContents(sequelize: Sequelize, catalog: Catalog): P
 /** What `after` lacks of `before`: dropped tables and columns that held data, deleted rows, cleared values. */
 export function findLosses(before: Contents, after: Contents): Loss[] {
   const losses: Loss[] = [];
+  const unclaimed = new Set([...after.keys()].filter((table) => !before.has(table)));
   for (const [table, { rows, values }] of before) {
-    const remaining = after.get(table);
+    const remaining = after.get(table) ?? claimRenamedTable(values, rows, after, unclaimed);
     if (!remaining) {
       if (rows > 0) losses.push({ table, count: rows, dropped: true });
       continue;
     }
     if (remaining.rows < rows) losses.push({ table, count: rows - remaining.rows, dropped: false });
+    const newColumns = new Map([...remaining.values].filter(([column]) => !values.has(column)));
     for (const [column, count] of values) {
-      const left = remaining.values.get(column);
+      const left = remaining.values.get(column) ?? claimRenamedColumn(count, newColumns);
       if (left === undefined && count > 0) losses.push({ table, column, count, dropped: true });
       else if (left !== undefined && left < count && remaining.rows >= rows) losses.push({ table, column, count: count - left, dropped: false });
     }
   }
   return losses;
+}
+
+/** A revert that renames a table back: the new table with the same columns and at least the rows is the same data. */
+function claimRenamedTable(values: Map<string, number>, rows: number, after: Contents, unclaimed: Set<string>): TableContents | undefined {
+  for (const candidate of unclaimed) {
+    const contents = after.get(candidate)!;
+    if (contents.rows >= rows && contents.values.size === values.size && [...values.keys()].every((column) => contents.values.has(column))) {
+      unclaimed.delete(candidate);
+      return contents;
+    }
+  }
+  return undefined;
+}
+
+/** A revert that renames a column back: a new column of the table holding at least as many values took them. */
+function claimRenamedColumn(count: number, newColumns: Map<string, number>): number | undefined {
+  for (const [column, held] of newColumns) {
+    if (held >= count) {
+      newColumns.delete(column);
+      return held;
+    }
+  }
+  return undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -7,6 +7,7 @@ import { DataLossRefusedError, findLosses, measureContents, readCatalog, Uncheck
 import { databaseMessage } from "./databaseMessage";
 import type { MigratorEvent, MigratorListener } from "./events";
 import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS, type HeldLock } from "./lock";
+import { migrationHistoryOf } from "./historyOptions";
 import { MetaStore } from "./metaStore";
 import { describeLoadError, type MigrationUnit } from "./migrationSource";
 import { withConfiguredSchema } from "./schemaScope";
@@ -91,8 +92,9 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
   // Another run may have taken the lock over since the last migration: then this one must not start.
   await state.lock.assertHeld();
   if (dryRun) {
-    if (module.transaction === false) {
-      if (state.probing) throw new UncheckedRevertError(`${unit.name} opts out of transactions (transaction = false), so its down cannot be tried and rolled back`);
+    // The data-loss probe still tries such a down in its transaction: most only drop indexes, which can
+    // be rolled back; one that cannot run in a transaction fails there and is reported as unchecked.
+    if (module.transaction === false && !state.probing) {
       const skipped = "not executed: this migration opts out of transactions (transaction = false), so it cannot be rolled back";
       state.result.dryRun.push({ name: unit.name, statements: [], skipped });
       emit(state.options, { type: "dry-run", name: unit.name, direction, statements: [], skipped });
@@ -118,6 +120,9 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     if (ownTransaction && !dryRun) await runInTransaction(sequelize, work);
     else await work();
   } catch (error) {
+    if (state.probing && module.transaction === false && !(error instanceof AuthdbError)) {
+      throw new UncheckedRevertError(`${unit.name} opts out of transactions (transaction = false), and its down could not be tried in one (${databaseMessage(error)})`);
+    }
     const lost = state.lock.lostReason();
     if (lost) throw new LockLostError(`${lost}, while ${unit.name} (${direction}) ran`);
     if (error instanceof AuthdbError) throw error;
@@ -256,7 +261,9 @@ async function runLocked(state: RunState, body: (umzug: ReturnType<typeof create
   const umzug = createUmzug(state);
   const prepareAndRun = async () => {
     await state.store.ensureTables();
-    if (!options.allowChanged) assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations));
+    if (!options.allowChanged) {
+      assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations, migrationHistoryOf(options.sequelize).isForeign));
+    }
     if (options.refuseDataLoss && state.result.direction === "down" && !options.dryRun) await refuseDataLoss(state, () => body(umzug, state));
     await body(umzug, state);
   };
@@ -348,7 +355,7 @@ function assertRevertable(targets: string[], units: MigrationUnit[]): void {
   if (!missing.length) return;
   throw new ChangedMigrationError(
     `cannot revert ${missing.join(", ")}: applied, but the file is missing`,
-    "Restore the file (e.g. git checkout) and run down again: a revert runs the file's own down().",
+    "Restore the file (e.g. git checkout) and run down again: a revert runs the file's own down(). If another migrations folder applied it, declare it in authdb.config (foreignMigrations) and down passes over it.",
   );
 }
 
@@ -356,7 +363,11 @@ function assertRevertable(targets: string[], units: MigrationUnit[]): void {
 export async function revertMigrations(options: RunOptions & { to?: string | 0; step?: number }): Promise<RunResult> {
   assertKnownTarget(options, options.to);
   return runUnderLock(options, "down", async (umzug, state) => {
-    assertRevertable(revertTargets((await state.store.listApplied()).map((m) => m.name), options), options.migrations);
+    // Rows another migrations folder applied (foreignMigrations) are not ours to revert: a down passes over them.
+    const { isForeign } = migrationHistoryOf(options.sequelize);
+    const known = new Set(options.migrations.map((unit) => unit.name));
+    const ours = (await state.store.listApplied()).map((m) => m.name).filter((name) => known.has(name) || !isForeign(name));
+    assertRevertable(revertTargets(ours, options), options.migrations);
     if (options.to === 0 || options.to === "0") return umzug.down({ to: 0 });
     // Reverting "down to" a migration that is not applied: nothing of it is left to revert.
     if (options.to !== undefined && !(await umzug.executed()).some((m) => m.name === options.to)) return;

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { AUTHJS_TABLES, DIALECTS, INITIAL, STACK_FRAME, createProject, listColumns, listTables, outsideExecute, outsideQuery, recordedNames, type TestProject } from "../migrator/support";
+import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, listColumns, listTables, outsideExecute, outsideQuery, recordedNames, type TestProject } from "../migrator/support";
 
 const NICKNAME = "20261124000008-adds-nickname.js";
 const USER_ID = "3f1c2b7e-8a9d-4c5e-9f01-23456789abcd";
@@ -22,7 +22,7 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
   };
 
   test.each([
-    ["plain down of the initial migration", ["down"], {}],
+    ["down --step 2 (the expiry indexes, then the initial migration)", ["down", "--step", "2"], {}],
     ["down --to 0", ["down", "--to", "0"], {}],
     ["down --to 0 with CI=true NODE_ENV=production", ["down", "--to", "0"], { CI: "true", NODE_ENV: "production" }],
   ])("%s is refused (exit 1) naming the tables and their rows; nothing changes", async (_what, args, env) => {
@@ -32,7 +32,7 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
 
     const result = await project.authdb(args, env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`Error: reverting ${INITIAL} would drop data: .*table users \\(1 row\\)`));
+    expect(result.stderr).toMatch(new RegExp(`Error: reverting ${EXPIRY_INDEXES}, ${INITIAL} would drop data: .*table users \\(1 row\\)`));
     expect(result.stderr).toMatch(/table sessions \(1 row\)/);
     expect(result.stderr).not.toMatch(/table accounts/);
     expect(result.stderr).toMatch(/Hint: .*--accept-data-loss/);
@@ -40,7 +40,7 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
 
     const tables = await listTables(project.db.url);
     for (const table of AUTHJS_TABLES) expect(tables).toContain(table);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
   });
 
   test("down --to 0 across two migrations is refused as a whole, before the first revert", async () => {
@@ -49,10 +49,10 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
     await addUserWithSession();
     const result = await project.authdb(["down", "--to", "0"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`reverting ${NICKNAME}, ${INITIAL} would drop data`));
+    expect(result.stderr).toMatch(new RegExp(`reverting ${NICKNAME}, ${EXPIRY_INDEXES}, ${INITIAL} would drop data`));
     // The newest (an empty column) was not reverted on its own either.
     expect(await listColumns(project.db.url, "users")).toContain("nickname");
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, NICKNAME]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, NICKNAME]);
   });
 
   test("a dropped column with values is refused, naming the column; with NULLs only it is reverted", async () => {
@@ -95,16 +95,16 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
     project = await createProject(`down_accept_${dialect.dialect}`, dialect);
     expect((await project.authdb(["migrate"])).code).toBe(0);
     // No rows anywhere: nothing to lose.
-    const empty = await project.authdb(["down"]);
+    const empty = await project.authdb(["down", "--to", "0"]);
     expect(empty.code).toBe(0);
     expect(await listTables(project.db.url)).not.toContain("users");
 
     expect((await project.authdb(["migrate"])).code).toBe(0);
     await addUserWithSession();
-    const dry = await project.authdb(["down", "--dry-run"]);
+    const dry = await project.authdb(["down", "--to", "0", "--dry-run"]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/DROP TABLE/i);
-    const forced = await project.authdb(["down", "--accept-data-loss"], { CI: "true" });
+    const forced = await project.authdb(["down", "--to", "0", "--accept-data-loss"], { CI: "true" });
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(new RegExp(`reverted ${INITIAL}`));
     expect(await listTables(project.db.url)).not.toContain("users");

@@ -13,6 +13,8 @@ export const DIALECTS: Array<{ dialect: DialectName; create(label: string): Prom
 ];
 
 export const INITIAL = "20261123000000-authdb-initial.js";
+/** authdb's built-in follow-up (level 2 of its table set): every project's second migration. */
+export const EXPIRY_INDEXES = "20261123000001-authdb-expiry-indexes.js";
 export const FIXTURES = path.resolve(__dirname, "..", "fixtures", "migrations");
 export const fixture = {
   extraOne: "20261124000000-extra-one.js",
