@@ -1,0 +1,3 @@
+export { planBaseline, BaselineBlockedError, LAYOUT_NAMES, type BaselinePlan, type PlannedFile, type PlannedRecord, type LayoutKind } from "./planBaseline";
+export { applyBaseline, type ApplyOptions } from "./applyBaseline";
+export type { RowProblem } from "./rowChecks";

@@ -1,0 +1,210 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import type { DatabaseSchema } from "../../src/introspect";
+import { createPostgresDatabase, createSqliteDatabase, createTempDir, type TestDatabase } from "../helpers/databases";
+import { authdbIn, configFor, fillWithSequelizeAdapter, layoutOf, parseJson, rawQuery, tableNames, writeConfig } from "./support";
+
+// What baseline refuses, and what it does on a database that needs no conversion; plus the rule that makes
+// the follow-up safe to share: on a teammate's fresh database it runs and changes nothing.
+
+const SEQUELIZE_CLI = require.resolve("sequelize-cli/lib/sequelize");
+const INITIAL = "20261123000000-authdb-initial.js";
+const EXPIRY = "20261123000001-authdb-expiry-indexes.js";
+
+const dialects: Array<[string, (label: string) => Promise<TestDatabase> | TestDatabase]> = [
+  ["postgres", createPostgresDatabase],
+  ["sqlite", createSqliteDatabase],
+];
+
+describe.each(dialects)("authdb baseline on %s", (dialect, createDatabase) => {
+  const databases: TestDatabase[] = [];
+  const projects: Array<{ cleanup(): void }> = [];
+  const fresh = async (label: string) => {
+    const database = await createDatabase(label);
+    databases.push(database);
+    return database;
+  };
+  const newProject = (label: string, config: Record<string, unknown> = {}) => {
+    const project = createTempDir(`baseline-${label}-${dialect}`);
+    projects.push(project);
+    writeConfig(project.dir, config);
+    return { dir: project.dir, authdb: authdbIn(project.dir), migrations: path.join(project.dir, "migrations") };
+  };
+  /** Nothing written: no folder, no history table. */
+  const expectNothingWritten = async (project: { migrations: string }, database: TestDatabase) => {
+    expect(existsSync(project.migrations)).toBe(false);
+    expect(await tableNames(database.url)).not.toContain("SequelizeMeta");
+  };
+
+  afterAll(async () => {
+    for (const database of databases) await database.drop();
+    for (const project of projects) project.cleanup();
+  });
+
+  it("a duplicate (provider, provider_account_id) pair stops it: the pair is listed, nothing is written, exit 5", async () => {
+    const database = await fresh("dupes");
+    const stored = await fillWithSequelizeAdapter(database.url, "default", "duplicate-account");
+    const project = newProject("dupes");
+    const result = await project.authdb(["baseline", "--url", database.url]);
+    expect(result.code).toBe(5);
+    expect(result.stdout).toContain("accounts: 1 value of (provider, provider_account_id) is shared by several rows, so the unique key accounts_provider_provider_account_id_unique cannot be added");
+    expect(result.stdout).toContain(`(github, ${stored.github.providerAccountId}): 2 rows`);
+    expect(result.stderr).toContain("authdb never deletes user data");
+    expect(result.stderr).toContain("Nothing was written.");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    await expectNothingWritten(project, database);
+    expect(Number((await rawQuery(database.url, "SELECT COUNT(*) AS n FROM accounts"))[0]!.n)).toBe(3);
+
+    const json = await project.authdb(["baseline", "--json", "--url", database.url]);
+    expect(json.code).toBe(5);
+    expect(parseJson(json).rowProblems).toEqual([expect.objectContaining({ table: "accounts", kind: "unique", count: 1, sample: ["(github, 1001): 2 rows"] })]);
+  });
+
+  it("an account without a user stops it too (user_id becomes NOT NULL), naming the row", async () => {
+    const database = await fresh("nulls");
+    await fillWithSequelizeAdapter(database.url, "default");
+    await rawQuery(database.url, "INSERT INTO accounts (id, type, provider, provider_account_id) VALUES ('0a5b6c7d-0000-4000-8000-000000000001', 'oauth', 'gitlab', '77')");
+    const project = newProject("nulls");
+    const result = await project.authdb(["baseline", "--url", database.url]);
+    expect(result.code).toBe(5);
+    expect(result.stdout).toContain("accounts: 1 row has no user_id, which authdb's layout makes NOT NULL");
+    expect(result.stdout).toContain("id 0a5b6c7d-0000-4000-8000-000000000001");
+    await expectNothingWritten(project, database);
+  });
+
+  it("a layout it does not know: the differences in check's words, nothing written, exit 5", async () => {
+    const database = await fresh("unknown");
+    // The custom model's phone_number and timestamps, but a config that does not declare them.
+    await fillWithSequelizeAdapter(database.url, "custom");
+    const project = newProject("unknown");
+    const result = await project.authdb(["baseline", "--url", database.url]);
+    expect(result.code).toBe(5);
+    expect(result.stdout).toContain("3 differences that baseline cannot convert:");
+    expect(result.stdout).toContain("users.phone_number: column is not in the schema");
+    expect(result.stdout).toContain("users.created_at: column is not in the schema");
+    expect(result.stderr).toContain("matches no layout baseline knows");
+    expect(result.stderr).toContain("declare them in authdb.config under extend");
+    await expectNothingWritten(project, database);
+
+    const json = parseJson(await project.authdb(["baseline", "--json", "--url", database.url]));
+    expect(json.differences.map((d: { kind: string; column: string }) => `${d.kind} ${d.column}`)).toEqual(["extra-column phone_number", "extra-column created_at", "extra-column updated_at"]);
+  });
+
+  it("a type it will not narrow is unknown too (users.id as an integer)", async () => {
+    const database = await fresh("integer_ids");
+    await rawQuery(database.url, "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(255), email VARCHAR(255), email_verified TIMESTAMP, image TEXT)");
+    const project = newProject("integer-ids");
+    const result = await project.authdb(["baseline", "--url", database.url]);
+    expect(result.code).toBe(5);
+    expect(result.stdout).toMatch(/users\.id: type is integer, expected uuid/);
+    expect(result.stdout).toContain("table accounts is missing");
+    await expectNothingWritten(project, database);
+  });
+
+  it("an empty database: nothing to adopt, exit 5, pointing at migrate", async () => {
+    const database = await fresh("empty");
+    const project = newProject("empty");
+    const result = await project.authdb(["baseline", "--url", database.url]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain("has none of the Auth.js tables");
+    expect(result.stderr).toContain("npx authdb migrate");
+    expect(existsSync(project.migrations)).toBe(false);
+  });
+
+  describe("a database with authdb's tables but no history", () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await fresh("authdb_layout");
+      const maker = newProject("maker", configFor("custom-no-timestamps"));
+      expect((await maker.authdb(["init"])).code).toBe(0);
+      expect((await maker.authdb(["migrate", "--url", database.url])).code).toBe(0);
+      // The history is lost (a restored dump without it, a database created by hand from the migration's SQL).
+      await rawQuery(database.url, 'DROP TABLE "SequelizeMeta"');
+      await rawQuery(database.url, "DROP TABLE authdb_migrations");
+    });
+
+    it("records the initial and built-in migrations without running them; no follow-up; migrate has nothing to do", async () => {
+      const project = newProject("authdb-layout", configFor("custom-no-timestamps"));
+      const result = await project.authdb(["baseline", "--json", "--url", database.url]);
+      expect(result.code).toBe(0);
+      const report = parseJson(result);
+      expect(report).toMatchObject({ layout: "authdb", recorded: [INITIAL, EXPIRY], pending: [], adoption: null });
+      expect(readdirSync(project.migrations).sort()).toEqual([INITIAL, EXPIRY, "authdb.snapshot.json"]);
+      const migrate = await project.authdb(["migrate", "--url", database.url]);
+      expect(migrate.code).toBe(0);
+      expect(migrate.stdout).toContain("Already up to date");
+      expect((await project.authdb(["check", "--url", database.url])).code).toBe(0);
+      expect((await project.authdb(["status", "--check", "--url", database.url])).code).toBe(0);
+    });
+
+    it("a built-in migration whose indexes are missing stays pending, and migrate applies it", async () => {
+      await rawQuery(database.url, 'DELETE FROM "SequelizeMeta"');
+      await rawQuery(database.url, "DELETE FROM authdb_migrations");
+      await rawQuery(database.url, "DROP INDEX sessions_expires");
+      await rawQuery(database.url, "DROP INDEX verification_tokens_expires");
+      const project = newProject("authdb-level-1", configFor("custom-no-timestamps"));
+      const report = parseJson(await project.authdb(["baseline", "--json", "--url", database.url]));
+      expect(report).toMatchObject({ layout: "authdb", recorded: [INITIAL], pending: [EXPIRY], adoption: null });
+      expect((await project.authdb(["migrate", "--url", database.url])).code).toBe(0);
+      expect((await project.authdb(["check", "--url", database.url])).code).toBe(0);
+    });
+  });
+
+  it("sequelize-cli runs the follow-up too, keeping every row (SQLite: with foreign keys on, it switches them off itself)", async () => {
+    const database = await fresh("sequelize_cli");
+    await fillWithSequelizeAdapter(database.url, "default");
+    const project = newProject("sequelize-cli");
+    expect((await project.authdb(["baseline", "--url", database.url])).code).toBe(0);
+    const url = dialect === "sqlite" ? `sqlite://${database.url.slice("sqlite:".length)}` : database.url;
+    const cli = spawnSync(process.execPath, [SEQUELIZE_CLI, "db:migrate", "--url", url, "--migrations-path", "migrations"], { cwd: project.dir, encoding: "utf8" });
+    expect(`${cli.stdout}${cli.stderr}`).toMatch(/authdb-adopt-existing-tables: migrated/);
+    expect(cli.status).toBe(0);
+    for (const [table, rows] of [["users", 2], ["accounts", 2], ["sessions", 2], ["verification_tokens", 1]] as const) {
+      expect(Number((await rawQuery(database.url, `SELECT COUNT(*) AS n FROM ${table}`))[0]!.n)).toBe(rows);
+    }
+    expect((await project.authdb(["check", "--url", database.url])).code).toBe(0);
+  });
+
+  describe("the follow-up migration, shared with a teammate's fresh database", () => {
+    let project: ReturnType<typeof newProject>;
+    let adoption: string;
+    beforeAll(async () => {
+      const adopted = await fresh("adopted");
+      await fillWithSequelizeAdapter(adopted.url, "custom");
+      project = newProject("shared", configFor("custom"));
+      expect((await project.authdb(["baseline", "--url", adopted.url])).code).toBe(0);
+      adoption = readdirSync(project.migrations).find((name) => name.includes("adopt-existing-tables"))!;
+    });
+
+    it("runs after the initial migration and changes nothing; check passes", async () => {
+      const database = await fresh("teammate");
+      const upTo = await project.authdb(["migrate", "--to", EXPIRY, "--url", database.url]);
+      expect(upTo.code).toBe(0);
+      const before: DatabaseSchema = await layoutOf(database.url);
+      const migrate = await project.authdb(["migrate", "--url", database.url]);
+      expect(migrate.code).toBe(0);
+      expect(migrate.stdout).toContain(adoption);
+      const after = await layoutOf(database.url);
+      // Only the timestamp columns' default is new: the initial migration could not give a config value "now".
+      for (const column of after.tables.users!.columns) {
+        if (column.name === "created_at" || column.name === "updated_at") {
+          expect(column.default).toMatch(/CURRENT_TIMESTAMP/i);
+          column.default = before.tables.users!.columns.find((c) => c.name === column.name)!.default;
+        }
+      }
+      expect(after).toEqual(before);
+      const check = await project.authdb(["check", "--url", database.url]);
+      expect(check.code).toBe(0);
+    });
+
+    it("migrate --dry-run on a fresh database shows it reading the catalog and altering no accounts column", async () => {
+      const database = await fresh("teammate_dry");
+      expect((await project.authdb(["migrate", "--to", EXPIRY, "--url", database.url])).code).toBe(0);
+      const dry = await project.authdb(["migrate", "--dry-run", "--url", database.url]);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain(`-- ${adoption}`);
+      expect(dry.stdout).not.toMatch(/ALTER TABLE "accounts"|ALTER TABLE `accounts`/);
+    });
+  });
+});

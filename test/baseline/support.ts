@@ -1,0 +1,80 @@
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { Sequelize } from "sequelize";
+import sqlite3 from "sqlite3";
+import { introspectDatabase, type DatabaseSchema } from "../../src/introspect";
+import { runAuthdb, type CliResult } from "../helpers/cli";
+import { pgQuery } from "../helpers/databases";
+
+const run = promisify(execFile);
+const APP = path.join(__dirname, "sequelize-adapter-app.mjs");
+const ROOT = path.resolve(__dirname, "..", "..");
+
+export type Variant = "default" | "custom" | "custom-no-timestamps" | "docs";
+
+/** What the real @auth/sequelize-adapter app stored (sequelize-adapter-app.mjs). */
+export interface Stored {
+  users: Array<{ id: string; name: string; email: string; emailVerified: string | null; image: string | null; phoneNumber?: string }>;
+  sessions: Array<{ sessionToken: string; userId: string; expires: string }>;
+  github: { provider: string; providerAccountId: string; access_token: string; expires_at: number; scope: string };
+}
+
+/** Builds and fills the database with the real @auth/sequelize-adapter and its sync(), as its users do. */
+export async function fillWithSequelizeAdapter(url: string, variant: Variant, extra?: "duplicate-account"): Promise<Stored> {
+  const { stdout } = await run(process.execPath, [APP, url, variant, ...(extra ? [extra] : [])], { cwd: ROOT, timeout: 60_000 });
+  return JSON.parse(stdout) as Stored;
+}
+
+/** The authdb config each variant's user writes: the custom model's extra attributes declared under extend. */
+export function configFor(variant: Variant): Record<string, unknown> {
+  if (variant === "default") return {};
+  const timestamps = variant === "custom-no-timestamps" ? {} : { createdAt: { type: "DATE", allowNull: false }, updatedAt: { type: "DATE", allowNull: false } };
+  return { extend: { User: { phoneNumber: "STRING", ...timestamps } } };
+}
+
+export function writeConfig(dir: string, config: Record<string, unknown>): void {
+  writeFileSync(path.join(dir, "authdb.config.js"), `module.exports = ${JSON.stringify(config, null, 2)};\n`);
+}
+
+export function authdbIn(dir: string) {
+  return (args: string[]): Promise<CliResult> => runAuthdb(args, { cwd: dir, env: { DATABASE_URL: undefined, CI: undefined } });
+}
+
+export function parseJson(result: CliResult): Record<string, any> {
+  return JSON.parse(result.stdout);
+}
+
+/** A Sequelize instance for a test's own reads; the caller closes it. */
+export function connect(url: string): Sequelize {
+  return new Sequelize(url, { logging: false });
+}
+
+/** The Auth.js tables as the catalog shows them, read from outside the CLI. */
+export async function layoutOf(url: string): Promise<DatabaseSchema> {
+  const sequelize = connect(url);
+  try {
+    return await introspectDatabase(sequelize, ["users", "accounts", "sessions", "verification_tokens", "authenticators"]);
+  } finally {
+    await sequelize.close();
+  }
+}
+
+/** Runs SQL from outside authdb, whatever the dialect; returns the rows. */
+export async function rawQuery(url: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  if (url.startsWith("postgres")) return pgQuery(url, sql);
+  const db = new sqlite3.Database(url.slice("sqlite:".length));
+  try {
+    return await new Promise((resolve, reject) => db.all(sql, (error, rows) => (error ? reject(error) : resolve(rows as Array<Record<string, unknown>>))));
+  } finally {
+    await new Promise((resolve) => db.close(resolve));
+  }
+}
+
+export async function tableNames(url: string): Promise<string[]> {
+  const rows = url.startsWith("postgres")
+    ? await rawQuery(url, "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")
+    : await rawQuery(url, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1");
+  return rows.map((row) => String(row.name));
+}
