@@ -20,5 +20,6 @@ export type { SequelizeAdapterOptions, AuthdbAdapter } from "./adapter";
 
 export { migrate, type MigrateOptions, type RunResult, type MigratorEvent } from "./migrator";
 export { defineConfig, type AuthdbConfig } from "./config";
+export { prune, type PruneOptions, type PruneResult, type PruneTableResult, type PruneEvent, type PrunableModel } from "./prune";
 export type { CustomColumnInput, ModelName, ColumnType } from "./schema";
 export { AuthdbError, ExitCode } from "./errors";

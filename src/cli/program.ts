@@ -1,9 +1,13 @@
 import { Command } from "commander";
+import { registerBaseline } from "./commands/baseline";
 import { registerCheck } from "./commands/check";
 import { registerCreate } from "./commands/create";
 import { registerDown } from "./commands/down";
+import { registerGenerate } from "./commands/generate";
 import { registerInit } from "./commands/init";
 import { registerMigrate } from "./commands/migrate";
+import { registerPrune } from "./commands/prune";
+import { registerRepair } from "./commands/repair";
 import { registerStatus } from "./commands/status";
 import { registerVerify } from "./commands/verify";
 import { EXIT_CODES_HELP } from "./exitCodesHelp";
@@ -23,7 +27,11 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerDown(program);
   registerCreate(program);
+  registerGenerate(program);
+  registerBaseline(program);
   registerCheck(program);
   registerVerify(program);
+  registerPrune(program);
+  registerRepair(program);
   return program;
 }

@@ -1,0 +1,126 @@
+import { performance } from "node:perf_hooks";
+import { InvalidArgumentError, type Command } from "commander";
+import { SchemaNotMigratedError } from "../../adapter";
+import { isMissingSqliteFile, resolveDatabaseUrl } from "../../database";
+import { AuthdbError, ExitCode } from "../../errors";
+import { DEFAULT_BATCH_SIZE, prune, type PruneEvent, type PruneResult } from "../../prune";
+import { withGlobalOptions } from "../options";
+import { Output, formatDuration } from "../output";
+import { openProject, withConnection, type GlobalOptions, type Project } from "../project";
+
+interface PruneCommandOptions extends GlobalOptions {
+  dryRun?: boolean;
+  batchSize: number;
+}
+
+/** How often a long prune says how far it got. */
+const PROGRESS_EVERY_MS = 1000;
+
+const count = (n: number) => n.toLocaleString("en-US");
+const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? "" : "es"}`;
+const batches = (n: number) => plural(n, "batch");
+
+export function parseBatchSize(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`expected a whole number of rows of at least 1, e.g. ${DEFAULT_BATCH_SIZE} (the default)`);
+  }
+  return n;
+}
+
+/**
+ * A SQLite file that does not exist is certainly not migrated: open it read-only (an empty database), so
+ * prune reports that instead of leaving a new empty file behind. A dry run only reads anyway.
+ */
+function opensReadOnly(project: Project, options: PruneCommandOptions): boolean {
+  if (options.dryRun) return true;
+  const { url, source } = resolveDatabaseUrl({ flag: options.url, config: project.config.url });
+  return isMissingSqliteFile(url, source === "config" ? project.baseDir : process.cwd());
+}
+
+/** Per batch at most once a second, so a prune of millions shows it is moving without a line per statement. */
+function progressReporter(output: Output): (event: PruneEvent) => void {
+  let lastReport = performance.now();
+  return (event) => {
+    if (event.type === "table") {
+      const what = event.dryRun
+        ? `${count(event.rows)} expired${event.rows ? ` (${batches(event.batches)} to remove)` : ""}`
+        : `${count(event.rows)} removed${event.rows ? ` in ${batches(event.batches)}` : ""}`;
+      output.success(`${event.table}: ${what}`, event.durationMs);
+      return;
+    }
+    if (performance.now() - lastReport < PROGRESS_EVERY_MS) return;
+    lastReport = performance.now();
+    output.line(output.c.dim(`  ${event.table}: ${count(event.totalRows)} removed so far (${batches(event.batch)})`));
+  };
+}
+
+/** The adapter's message speaks of the adapter; from the shell the way out is `authdb migrate`. */
+function notMigrated(error: SchemaNotMigratedError): AuthdbError {
+  return new AuthdbError(
+    `the database is not migrated: ${error.missing.join("; ")}`,
+    ExitCode.pending,
+    "Run `npx authdb migrate` first: prune only deletes rows from the tables migrate creates, and creates nothing. Or check that --url / DATABASE_URL names your app's database.",
+  );
+}
+
+function summary(result: PruneResult): string {
+  const took = formatDuration(result.durationMs);
+  if (result.dryRun) {
+    return result.rows
+      ? `Dry run: ${count(result.rows)} expired row${result.rows === 1 ? "" : "s"} would be removed in ${batches(result.batches)}; nothing changed (${took}).`
+      : `Dry run: no expired rows; nothing changed (${took}).`;
+  }
+  return result.rows ? `Removed ${count(result.rows)} expired row${result.rows === 1 ? "" : "s"} in ${batches(result.batches)} (${took}).` : `No expired rows to remove (${took}).`;
+}
+
+async function pruneCommand(options: PruneCommandOptions): Promise<void> {
+  const output = new Output({ json: options.json });
+  const started = performance.now();
+  const project = await openProject(options);
+  await withConnection(
+    project,
+    options,
+    async ({ sequelize, label }) => {
+      output.line(`Database: ${label}`);
+      const now = new Date();
+      output.line(
+        `${options.dryRun ? "Counting" : "Removing"} sessions and verification tokens that expired before ${now.toISOString()}, ${count(options.batchSize)} rows per statement${options.dryRun ? " (dry run: nothing is deleted)" : ""}`,
+      );
+      let result: PruneResult;
+      try {
+        result = await prune(sequelize, project.config, { batchSize: options.batchSize, dryRun: Boolean(options.dryRun), now, onEvent: progressReporter(output) });
+      } catch (error) {
+        throw error instanceof SchemaNotMigratedError ? notMigrated(error) : error;
+      }
+      const total = performance.now() - started;
+      output.line(summary({ ...result, durationMs: total }));
+      if (options.dryRun) output.next(result.rows ? "run `npx authdb prune` to remove them." : "nothing to do.");
+      else output.next("run it on a schedule (a cron job, or prune(sequelize, config) from a scheduled function); see docs/adapter.md, Scheduled cleanup.");
+      output.result({
+        command: "prune",
+        database: label,
+        dryRun: result.dryRun,
+        now: result.now.toISOString(),
+        batchSize: result.batchSize,
+        tables: Object.fromEntries(
+          Object.entries(result.tables).map(([model, t]) => [model, { table: t.table, rows: t.rows, batches: t.batches, durationMs: Math.round(t.durationMs) }]),
+        ),
+        rows: result.rows,
+        batches: result.batches,
+        durationMs: Math.round(total),
+      });
+    },
+    { readOnly: opensReadOnly(project, options) },
+  );
+}
+
+export function registerPrune(program: Command): void {
+  withGlobalOptions(
+    program
+      .command("prune")
+      .description("delete expired sessions and verification tokens in small batches, while sign-ins go on")
+      .option("--dry-run", "count the expired rows and the batches it would take; delete nothing")
+      .option("--batch-size <rows>", "rows per DELETE statement, each its own short transaction", parseBatchSize, DEFAULT_BATCH_SIZE),
+  ).action(pruneCommand);
+}
