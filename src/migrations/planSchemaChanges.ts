@@ -64,12 +64,13 @@ function sameIndex(a: IndexSpec, b: IndexSpec): boolean {
   return a.unique === b.unique && a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns[i]);
 }
 
+/** The column `column` was renamed to, if the user declared it and it really is one (old name gone, new name new). */
 function findRename(renames: ColumnRename[], model: ModelName, before: TableSpec, after: TableSpec, column: ColumnSpec): ColumnSpec | undefined {
+  const named = (table: TableSpec, name: string) => table.columns.find((c) => c.attribute === name || c.column === name);
   const rename = renames.find((r) => r.model === model && (r.from === column.attribute || r.from === column.column));
-  if (!rename) return undefined;
-  return after.columns.find((c) => c.attribute === rename.to || c.column === rename.to) && !before.columns.some((c) => c.attribute === rename.to || c.column === rename.to)
-    ? after.columns.find((c) => c.attribute === rename.to || c.column === rename.to)
-    : undefined;
+  if (!rename || named(after, rename.from)) return undefined;
+  const target = named(after, rename.to);
+  return target && !named(before, rename.to) ? target : undefined;
 }
 
 /** The steps that take one table from `before` to `after` (same model), and their risks. */

@@ -144,20 +144,37 @@ export function renderChangeSteps(changes: SchemaChange[]): { up: string[]; down
 const SQLITE_REBUILD = `
 /**
  * SQLite cannot alter a column: build the table anew as it is to be, copy the rows, swap it in and
- * re-create its indexes. authdb migrate runs this with foreign keys off and checks them before COMMIT.
+ * re-create its indexes. Foreign keys must be off, or dropping the old table would delete every row that
+ * references it (ON DELETE CASCADE): authdb migrate turns them off for its transaction; another runner
+ * (sequelize-cli) may not, so they are turned off here and checked before they are turned back on.
  */
 async function rebuildSqliteTable(queryInterface, table, columns, indexes) {
   const q = (identifier) => queryInterface.quoteIdentifier(identifier);
-  const live = Object.keys(await queryInterface.describeTable(table));
-  const extra = live.filter((column) => !(column in columns));
-  if (extra.length) throw new Error(\`\${table} has columns this migration does not know (\${extra.join(", ")}); rebuilding it would drop them\`);
-  const temporary = \`\${table}_authdb_rebuild\`;
-  await queryInterface.createTable(temporary, columns);
-  const names = Object.keys(columns).map(q).join(", ");
-  await queryInterface.sequelize.query(\`INSERT INTO \${q(temporary)} (\${names}) SELECT \${names} FROM \${q(table)}\`);
-  await queryInterface.dropTable(table);
-  await queryInterface.renameTable(temporary, table);
-  for (const [fields, options] of indexes) await queryInterface.addIndex(table, fields, options);
+  const select = (sql) => queryInterface.sequelize.query(sql, { type: "SELECT" });
+  const [{ foreign_keys: enforced }] = await select("PRAGMA foreign_keys");
+  if (enforced) {
+    await queryInterface.sequelize.query("PRAGMA foreign_keys = OFF");
+    const [{ foreign_keys: still }] = await select("PRAGMA foreign_keys");
+    if (still) throw new Error(\`rebuilding \${table} needs foreign keys off, and SQLite cannot turn them off inside a transaction; run this migration with authdb migrate\`);
+  }
+  try {
+    const live = Object.keys(await queryInterface.describeTable(table));
+    const extra = live.filter((column) => !(column in columns));
+    if (extra.length) throw new Error(\`\${table} has columns this migration does not know (\${extra.join(", ")}); rebuilding it would drop them\`);
+    const temporary = \`\${table}_authdb_rebuild\`;
+    await queryInterface.createTable(temporary, columns);
+    const names = Object.keys(columns).map(q).join(", ");
+    await queryInterface.sequelize.query(\`INSERT INTO \${q(temporary)} (\${names}) SELECT \${names} FROM \${q(table)}\`);
+    await queryInterface.dropTable(table);
+    await queryInterface.renameTable(temporary, table);
+    for (const [fields, options] of indexes) await queryInterface.addIndex(table, fields, options);
+    if (enforced) {
+      const broken = await select("PRAGMA foreign_key_check");
+      if (broken.length) throw new Error(\`rebuilding \${table} left \${broken.length} row(s) whose foreign key points nowhere\`);
+    }
+  } finally {
+    if (enforced) await queryInterface.sequelize.query("PRAGMA foreign_keys = ON");
+  }
 }
 `;
 

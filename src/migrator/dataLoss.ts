@@ -79,11 +79,15 @@ export function findLosses(before: Contents, after: Contents): Loss[] {
   return losses;
 }
 
-/** A revert that renames a table back: the new table with the same columns and at least the rows is the same data. */
+/**
+ * A revert that renames a table back: a new table with at least the rows and most of the same columns is
+ * the same data (the migration may also have added or dropped a column; those are compared one by one).
+ */
 function claimRenamedTable(values: Map<string, number>, rows: number, after: Contents, unclaimed: Set<string>): TableContents | undefined {
   for (const candidate of unclaimed) {
     const contents = after.get(candidate)!;
-    if (contents.rows >= rows && contents.values.size === values.size && [...values.keys()].every((column) => contents.values.has(column))) {
+    const shared = [...values.keys()].filter((column) => contents.values.has(column)).length;
+    if (contents.rows >= rows && shared * 2 > values.size) {
       unclaimed.delete(candidate);
       return contents;
     }

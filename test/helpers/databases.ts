@@ -65,3 +65,16 @@ export async function pgQuery<T = Record<string, unknown>>(url: string, sql: str
     await client.end();
   }
 }
+
+/** Runs a query from outside authdb on a PostgreSQL or SQLite URL (psql-like), returning its rows. */
+export async function sqlQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  if (url.startsWith("postgres")) return pgQuery<T>(url, sql, params);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sqlite3 = require("sqlite3") as typeof import("sqlite3");
+  const db = new sqlite3.Database(url.slice("sqlite:".length));
+  try {
+    return await new Promise<T[]>((resolve, reject) => db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as T[]))));
+  } finally {
+    await new Promise((resolve) => db.close(resolve));
+  }
+}

@@ -60,13 +60,16 @@ function planFiles(project: Project, name: string, changes: SchemaChange[]): Pla
   const atomic = changes.filter((c) => !concurrent.includes(c));
   const groups = [atomic, concurrent].filter((g) => g.length > 0);
   const extension = migrationExtension(project.migrationsDir);
-  const last = readMigrationDir(project.migrationsDir).at(-1)?.name;
+  const last = readMigrationDir(project.migrationsDir)
+    .map((unit) => unit.name)
+    .filter((migration) => /^\d{14}-/.test(migration))
+    .at(-1);
   // Names sort after every existing migration, even one created in this same second.
   let time = Date.now();
   if (last && migrationTimestamp(new Date(time)) <= last.slice(0, 14)) time = parseTimestamp(last.slice(0, 14)) + 1000;
   return groups.map((group, i) => {
     const fileName = migrationFileName(groups.length > 1 && group === concurrent ? `${name}-indexes` : name, new Date(time + i * 1000), extension);
-    const description = `authdb generate: ${group.map(describeChange).join("; ")}.`.replace(/[^\x20-\x7e]/g, "-");
+    const description = `authdb generate: ${group.map(describeChange).join("; ")}.`.replace(/→/g, "->").replace(/[^\x20-\x7e]/g, "-");
     return { name: fileName, file: path.join(project.migrationsDir, fileName), source: renderChangeMigration(group, { description, command: "generate" }), changes: group };
   });
 }
@@ -98,9 +101,10 @@ async function generate(name: string | undefined, options: GenerateOptions): Pro
   }
   const plan = planSchemaChanges(snapshot.schema, project.schema, options.rename);
   for (const rename of options.rename) {
-    if (!plan.changes.some((c) => c.kind === "rename-column" && (c.from.attribute === rename.from || c.from.column === rename.from))) {
+    const table = project.schema.tables[rename.model].table;
+    if (!plan.changes.some((c) => c.kind === "rename-column" && c.table === table && (c.from.attribute === rename.from || c.from.column === rename.from))) {
       throw new InvalidInputError(
-        `--rename ${rename.model}.${rename.from}=${rename.to} matches no column: the snapshot's ${rename.model} must have ${rename.from} and today's config ${rename.to} (and not the other way round)`,
+        `--rename ${rename.model}.${rename.from}=${rename.to} matches no column: the snapshot's ${rename.model} must have ${rename.from}, and today's config must have ${rename.to} but no longer ${rename.from}`,
         "Check the names against the config and authdb.snapshot.json.",
       );
     }
@@ -121,10 +125,17 @@ async function generate(name: string | undefined, options: GenerateOptions): Pro
     );
   }
   if (!options.allowDestructive) refuseRisks(plan);
-  const files = planFiles(project, name ?? "schema-change", plan.changes);
+  let files: PlannedFile[];
+  try {
+    files = planFiles(project, name ?? "schema-change", plan.changes);
+  } catch (error) {
+    throw new InvalidInputError((error as Error).message, "Name the migration with letters and digits, e.g. add-role.");
+  }
   if (options.sql) {
     for (const planned of files) {
-      const sql = await migrationSql(planned.source, options.sql);
+      const sql = await migrationSql(planned.source, options.sql).catch((error: Error) => {
+        throw new InvalidInputError(`cannot render the SQL for ${options.sql}: ${error.message.split("\n")[0]}`, "Install that dialect's driver (pg, sqlite3, mysql2, mariadb) to preview its SQL, or use --dry-run.");
+      });
       output.line(output.c.bold(`-- ${planned.name} (${options.sql}), up:`));
       for (const statement of sql.up) output.line(statement);
       output.line(output.c.bold(`-- down:`));

@@ -8,7 +8,7 @@ import { DEFAULT_SQLITE_URL, isMissingSqliteFile, resolveDatabaseUrl, type UrlSo
 import { renderMigrationSet } from "../../migrations/migrationSet";
 import { renderConfigFile } from "../../migrations/renderMigration";
 import { writeSnapshot } from "../../migrations/snapshot";
-import { MetaStore } from "../../migrator";
+import { MetaStore, readMigrationDir } from "../../migrator";
 import { findInitialMigration } from "../../migrations/initialMigrationFile";
 import { migrationExtension, projectModuleSystem } from "../../migrations/moduleSystem";
 import { tablesInOrder } from "../../schema";
@@ -65,7 +65,11 @@ async function init(options: InitOptions): Promise<void> {
       "For a change to the config, run `npx authdb generate`: it writes a new migration. --force renders the files again, and only where no database has applied them.",
     );
   }
-  if (options.force) await refuseOverwritingApplied(project, options, set.map((m) => m.name).filter((name) => existsSync(path.join(migrationsDir, name))));
+  if (options.force) {
+    refuseRewritingHistory(migrationsDir, set.map((m) => m.name));
+    const consulted = await refuseOverwritingApplied(project, options, set.map((m) => m.name).filter((name) => existsSync(path.join(migrationsDir, name))));
+    if (!consulted) output.warn("no database URL was given (--url, config url, DATABASE_URL), so no database was asked whether it applied these files: --force is safe only if none has.");
+  }
   mkdirSync(migrationsDir, { recursive: true });
   const files = set.map((m) => {
     const target = path.join(migrationsDir, m.name);
@@ -93,15 +97,29 @@ async function init(options: InitOptions): Promise<void> {
  * `init --force` re-renders files every database shares: refused for any file the database at hand
  * (--url, config url, DATABASE_URL, or an existing default SQLite file) has applied.
  */
-async function refuseOverwritingApplied(project: Project, options: InitOptions, names: string[]): Promise<void> {
-  if (!names.length) return;
+/** Later migrations build on the initial one: rendering it again from today's config would change what they build on. */
+function refuseRewritingHistory(migrationsDir: string, setNames: string[]): void {
+  const later = readMigrationDir(migrationsDir)
+    .map((unit) => unit.name)
+    .filter((name) => !setNames.includes(name));
+  if (later.length) {
+    throw new InvalidInputError(
+      `${relativePath(migrationsDir)} holds later migrations (${later.join(", ")}) that build on the initial one; init --force would change what they build on`,
+      "Change the config and run `npx authdb generate` instead: it writes a new migration for the difference.",
+    );
+  }
+}
+
+/** Returns whether a database was asked. */
+async function refuseOverwritingApplied(project: Project, options: InitOptions, names: string[]): Promise<boolean> {
+  if (!names.length) return true;
   let source: UrlSource;
   try {
     source = resolveDatabaseUrl({ flag: options.url, config: project.config.url }).source;
   } catch {
-    return; // No database named (CI without a URL): nothing to ask.
+    return false; // No database named (CI without a URL): nothing to ask.
   }
-  if (source === "default" && isMissingSqliteFile(DEFAULT_SQLITE_URL, process.cwd())) return;
+  if (source === "default" && isMissingSqliteFile(DEFAULT_SQLITE_URL, process.cwd())) return false;
   await withConnection(
     project,
     options,
@@ -118,6 +136,7 @@ async function refuseOverwritingApplied(project: Project, options: InitOptions, 
     },
     { readOnly: true },
   );
+  return true;
 }
 
 export function registerInit(program: Command): void {
