@@ -2,12 +2,12 @@
  * Issue 4 points 6 and 8: one exit code per outcome in every command, messages an operator can act on,
  * no stack trace for user mistakes, no colour codes off a TTY or with NO_COLOR.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ExitCode } from "../../src/errors";
 import { runAuthdb } from "../helpers/cli";
 import { createSqliteDatabase, createTempDir } from "../helpers/databases";
-import { ANSI, STACK_FRAME } from "../migrator/support";
+import { ANSI, EXPIRY_INDEXES, INITIAL, STACK_FRAME } from "../migrator/support";
 
 describe("exit codes and messages", () => {
   let temp: { dir: string; cleanup(): void };
@@ -96,13 +96,34 @@ describe("exit codes and messages", () => {
     expect(result.stderr).not.toMatch(STACK_FRAME);
   });
 
-  test("init twice exits 1 and leaves the file alone; --force rewrites it", async () => {
+  test("init twice exits 1 and leaves the file alone; --force rewrites it, but exits 6 where the database has applied it", async () => {
     expect((await run(["init"])).code).toBe(0);
+    const initial = path.join(temp.dir, "migrations", INITIAL);
+    writeFileSync(initial, `${readFileSync(initial, "utf8")}// a local edit init must keep\n`);
+    const edited = readFileSync(initial, "utf8");
     const again = await run(["init"]);
     expect(again.code).toBe(ExitCode.migrationFailed);
     expect(again.stderr).toMatch(/20261123000000-authdb-initial\.js already exists; init does not overwrite it/);
-    expect(again.stderr).toMatch(/Hint: Pass --force/);
+    // A config change is a new migration (generate); --force is named for the rare re-render, with its limit.
+    expect(again.stderr).toMatch(/Hint: .*run `npx authdb generate`.*--force renders the files again, and only where no database has applied them/);
+    expect(readFileSync(initial, "utf8")).toBe(edited);
+    // No database named (and no ./authdb.sqlite): nothing can have applied the files, so --force rewrites them.
     expect((await run(["init", "--force"])).code).toBe(0);
+    expect(readFileSync(initial, "utf8")).not.toBe(edited);
+
+    const db = createSqliteDatabase("exit_force");
+    try {
+      expect((await run(["migrate", "--url", db.url])).code).toBe(0);
+      const rendered = readFileSync(initial, "utf8");
+      const refused = await run(["init", "--force", "--url", db.url]);
+      expect(refused.code).toBe(ExitCode.changedMigration);
+      expect(refused.stderr).toMatch(/init --force does not overwrite an applied migration/);
+      expect(refused.stderr).toMatch(/Hint: .*npx authdb generate/);
+      expect(refused.stderr).not.toMatch(STACK_FRAME);
+      expect(readFileSync(initial, "utf8")).toBe(rendered);
+    } finally {
+      await db.drop();
+    }
   });
 
   test("status --check: 0 when up to date, 4 when pending", async () => {
@@ -111,7 +132,8 @@ describe("exit codes and messages", () => {
       await run(["init"]);
       const pending = await run(["status", "--check", "--url", db.url]);
       expect(pending.code).toBe(ExitCode.pending);
-      expect(pending.stderr).toMatch(/1 pending migration: 20261123000000-authdb-initial\.js/);
+      // authdb's own table set is two migrations: the tables, then the expiry indexes prune relies on.
+      expect(pending.stderr).toContain(`2 pending migrations: ${INITIAL}, ${EXPIRY_INDEXES}`);
       expect((await run(["migrate", "--url", db.url])).code).toBe(0);
       expect((await run(["status", "--check", "--url", db.url])).code).toBe(0);
     } finally {
@@ -132,6 +154,7 @@ describe("exit codes and messages", () => {
         const failure = await run(["status", "--url", "foo://x"], env);
         for (const result of [init, migrate, status, failure]) expect(result.stdout + result.stderr).not.toMatch(ANSI);
         expect(migrate.stdout).toMatch(/✔ 20261123000000-authdb-initial\.js\s+\d+ ms/);
+        expect(migrate.stdout).toMatch(/✔ 20261123000001-authdb-expiry-indexes\.js\s+\d+ ms/);
         expect(failure.code).toBe(ExitCode.invalidInput);
       } finally {
         await db.drop();

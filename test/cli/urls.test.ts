@@ -8,7 +8,7 @@ import { SequelizeAdapter } from "../../src/adapter";
 import { ExitCode, InvalidInputError } from "../../src/errors";
 import { runAuthdb } from "../helpers/cli";
 import { POSTGRES_ADMIN_URL, createTempDir } from "../helpers/databases";
-import { STACK_FRAME } from "../migrator/support";
+import { EXPIRY_INDEXES, INITIAL, STACK_FRAME } from "../migrator/support";
 
 describe("database URLs", () => {
   let temp: { dir: string; cleanup(): void };
@@ -57,7 +57,7 @@ describe("database URLs", () => {
     const result = await run(["status", "--json", "--url", withPassword("name")]);
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.pending).toEqual(["20261123000000-authdb-initial.js"]);
+    expect(doc.pending).toEqual([INITIAL, EXPIRY_INDEXES]);
     expect(doc.database).toMatch(/:\*\*\*@/);
   });
 

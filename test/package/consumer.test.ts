@@ -25,33 +25,35 @@ describe("the authdb package seen from a consumer project", () => {
   test("an ES module gets a default export and the named exports", () => {
     writeFileSync(
       path.join(tmp.dir, "esm.mjs"),
-      `import SequelizeAdapter, { SequelizeAdapter as Named, migrate, models, defineConfig } from "authdb";
-       console.log(JSON.stringify([typeof SequelizeAdapter, SequelizeAdapter === Named, typeof migrate, typeof models.User.email, defineConfig({ migrationsDir: "m" }).migrationsDir]));`,
+      `import SequelizeAdapter, { SequelizeAdapter as Named, migrate, prune, models, defineConfig } from "authdb";
+       console.log(JSON.stringify([typeof SequelizeAdapter, SequelizeAdapter === Named, typeof migrate, typeof prune, typeof models.User.email, defineConfig({ migrationsDir: "m" }).migrationsDir]));`,
     );
     const out = execFileSync(process.execPath, ["esm.mjs"], { cwd: tmp.dir, encoding: "utf8" });
-    expect(JSON.parse(out)).toEqual(["function", true, "function", "object", "m"]);
+    expect(JSON.parse(out)).toEqual(["function", true, "function", "function", "object", "m"]);
   });
 
   test("CommonJS gets the same functions, and .default for transpiled default imports", () => {
     writeFileSync(
       path.join(tmp.dir, "cjs.cjs"),
       `const authdb = require("authdb");
-       console.log(JSON.stringify([typeof authdb.SequelizeAdapter, authdb.default === authdb.SequelizeAdapter, typeof authdb.migrate]));`,
+       console.log(JSON.stringify([typeof authdb.SequelizeAdapter, authdb.default === authdb.SequelizeAdapter, typeof authdb.migrate, typeof authdb.prune]));`,
     );
     const out = execFileSync(process.execPath, ["cjs.cjs"], { cwd: tmp.dir, encoding: "utf8" });
-    expect(JSON.parse(out)).toEqual(["function", true, "function"]);
+    expect(JSON.parse(out)).toEqual(["function", true, "function", "function"]);
   });
 
-  const consumerSource = `import SequelizeAdapter, { SequelizeAdapter as Named, migrate, defineConfig, type AuthdbConfig } from "authdb";
+  const consumerSource = `import SequelizeAdapter, { SequelizeAdapter as Named, migrate, prune, defineConfig, type AuthdbConfig, type PruneResult } from "authdb";
 import { Sequelize } from "sequelize";
 const config: AuthdbConfig = defineConfig({ extend: { User: { phoneNumber: "STRING" } } });
 const sequelize = new Sequelize("sqlite::memory:");
 const adapter = SequelizeAdapter(sequelize, config);
 const same: typeof Named = SequelizeAdapter;
 const done: Promise<unknown> = migrate(sequelize, config);
+// A cron job's call: the result names rows removed per table.
+const pruned: Promise<PruneResult> = prune(sequelize, config);
 // @ts-expect-error: not a column type authdb knows
 defineConfig({ extend: { User: { phoneNumber: "PHONE" } } });
-export { adapter, same, done };
+export { adapter, same, done, pruned };
 `;
 
   test.each([
@@ -71,10 +73,25 @@ export { adapter, same, done };
   test("npm pack ships dist, bin, migrations and templates, and no sources or tests", () => {
     const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
-    for (const required of ["bin/authdb.js", "dist/index.js", "dist/index.mjs", "dist/index.d.ts", "dist/index.d.mts", "dist/cli/main.js", "templates/initial-migration.js.tmpl", "package.json", "README.md"]) {
+    // generate renders change-migration.js.tmpl at run time; the migrations folder holds authdb's two built-in
+    // migrations and the snapshot generate diffs against.
+    for (const required of [
+      "bin/authdb.js",
+      "dist/index.js",
+      "dist/index.mjs",
+      "dist/index.d.ts",
+      "dist/index.d.mts",
+      "dist/cli/main.js",
+      "templates/initial-migration.js.tmpl",
+      "templates/change-migration.js.tmpl",
+      "migrations/20261123000000-authdb-initial.js",
+      "migrations/20261123000001-authdb-expiry-indexes.js",
+      "migrations/authdb.snapshot.json",
+      "package.json",
+      "README.md",
+    ]) {
       expect(files).toContain(required);
     }
-    expect(files.some((f) => f.startsWith("migrations/") && f.endsWith("-authdb-initial.js"))).toBe(true);
     expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/"))).toEqual([]);
   });
 });
