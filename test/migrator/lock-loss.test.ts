@@ -4,7 +4,7 @@
  * so that a second run that takes the lock over is the only one to finish a migration.
  */
 import { pgQuery } from "../helpers/databases";
-import { DIALECTS, INITIAL, STACK_FRAME, createProject, fixture, recordedNames, sleep, waitFor, type TestProject } from "./support";
+import { DIALECTS, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, recordedNames, sleep, waitFor, type TestProject } from "./support";
 
 const postgres = DIALECTS.find((d) => d.dialect === "postgres")!;
 const LOGS_RUN = "20261124000007-no-transaction-logs-run.js";
@@ -42,7 +42,8 @@ describe("losing the PostgreSQL migration lock", () => {
     // At most once: one row in the log, one record.
     const log = await pgQuery<{ pid: number }>(project.db.url, "SELECT pid FROM run_log");
     expect(log).toHaveLength(1);
-    expect(await recordedNames(project.db.url)).toEqual({ meta: [INITIAL, LOGS_RUN], checksums: [INITIAL, LOGS_RUN] });
+    const applied = [INITIAL, EXPIRY_INDEXES, LOGS_RUN];
+    expect(await recordedNames(project.db.url)).toEqual({ meta: applied, checksums: applied });
   });
 
   test("idle_session_timeout does not end the lock while migrations run on other connections", async () => {
@@ -57,7 +58,7 @@ describe("losing the PostgreSQL migration lock", () => {
 
     const result = await run;
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.sleeps]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
   });
 
   test("a transactional migration whose lock is lost mid-run is not recorded, and rolls back", async () => {
@@ -77,10 +78,10 @@ describe("losing the PostgreSQL migration lock", () => {
     const firstResult = await first;
     expect(firstResult.code).toBe(1);
     expect(firstResult.stderr).toMatch(/lost the migration lock/);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
     // Its transaction was rolled back: the next run applies the migration cleanly.
     const second = await project.authdb(["migrate"], { AUTHDB_TEST_SLEEP_MS: "0" });
     expect(second.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.sleeps]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
   });
 });

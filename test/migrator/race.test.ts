@@ -2,7 +2,7 @@
  * Issue 4 point 1: several `authdb migrate` processes started together (real processes, real race) on an
  * empty database; the lock is visible in `status --json`; a waiter gives up with exit code 3.
  */
-import { AUTHJS_TABLES, DIALECTS, INITIAL, STACK_FRAME, createProject, fixture, listTables, recordedNames, sleep, type TestProject } from "./support";
+import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, listTables, recordedNames, sleep, type TestProject } from "./support";
 
 describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
   let project: TestProject;
@@ -13,12 +13,14 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
     const results = await Promise.all(Array.from({ length: 8 }, () => project.authdb(["migrate"])));
 
     for (const result of results) expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
-    // The lock covers the whole run: one process applies all three, the others find nothing left.
-    const appliers = results.filter((r) => /Applied 3 migrations/.test(r.stdout));
-    const upToDate = results.filter((r) => /Already up to date: 3 migrations applied, none pending/.test(r.stdout));
+    // The lock covers the whole run: one process applies all four (authdb's two, the two fixtures), the
+    // others find nothing left. The second of authdb's runs outside a transaction (CREATE INDEX
+    // CONCURRENTLY on PostgreSQL), so this also proves the lock holds across a non-transactional step.
+    const appliers = results.filter((r) => /Applied 4 migrations/.test(r.stdout));
+    const upToDate = results.filter((r) => /Already up to date: 4 migrations applied, none pending/.test(r.stdout));
     expect([appliers.length, upToDate.length]).toEqual([1, 7]);
 
-    const expected = [INITIAL, fixture.extraOne, fixture.extraTwo];
+    const expected = [INITIAL, EXPIRY_INDEXES, fixture.extraOne, fixture.extraTwo];
     expect(await recordedNames(project.db.url)).toEqual({ meta: expected, checksums: expected });
     const tables = await listTables(project.db.url);
     for (const table of [...AUTHJS_TABLES, "extra_one", "extra_two", "SequelizeMeta", "authdb_migrations"]) expect(tables).toContain(table);
@@ -28,7 +30,7 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
     expect(status.code).toBe(0);
     const doc = JSON.parse(status.stdout);
     expect(doc.pending).toEqual([]);
-    expect(doc.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok"]);
+    expect(doc.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok", "ok"]);
     expect(doc.lock).toEqual({ held: false });
   });
 
@@ -62,7 +64,7 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
 
     const first = await holder;
     expect(first.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.sleeps]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
     // The lock was released: status says so, and a new run takes it at once.
     const after = await project.authdb(["status", "--json"]);
     expect(JSON.parse(after.stdout).lock).toEqual({ held: false });
