@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { AUTHDB_BIN } from "../helpers/cli";
-import { DIALECTS, INITIAL, createProject, fixture, listColumns, listTables, recordedNames, sleep, type TestProject } from "../migrator/support";
+import { DIALECTS, EXPIRY_INDEXES, INITIAL, createProject, fixture, listColumns, listTables, recordedNames, sleep, type TestProject } from "../migrator/support";
 
 describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
   let project: TestProject;
@@ -42,7 +42,7 @@ describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
     const again = await project.authdb(["migrate", "--lock-timeout", "5"], { AUTHDB_TEST_SLEEP_MS: "0" });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`✔ ${fixture.sleeps}`);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.sleeps]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
     expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).lock).toEqual({ held: false });
   });
 
@@ -53,19 +53,19 @@ describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
     const migrate = await project.authdb(["migrate"]);
     expect(migrate.stdout).toMatch(/^Database: .* \(from --url\)$/m);
     expect(migrate.stdout).toMatch(new RegExp(`✔ ${INITIAL}\\s+${duration.source}`));
-    expect(migrate.stdout).toMatch(new RegExp(`Applied 2 migrations in ${duration.source}\\.`));
+    expect(migrate.stdout).toMatch(new RegExp(`Applied 3 migrations in ${duration.source}\\.`));
 
     const again = await project.authdb(["migrate"]);
-    expect(again.stdout).toMatch(new RegExp(`Already up to date: 2 migrations applied, none pending \\(${duration.source}\\)`));
+    expect(again.stdout).toMatch(new RegExp(`Already up to date: 3 migrations applied, none pending \\(${duration.source}\\)`));
 
     const status = await project.authdb(["status"]);
     expect(status.stdout).toMatch(new RegExp(`applied\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+${fixture.extraOne}`));
-    expect(status.stdout).toMatch(new RegExp(`2 applied, 0 pending\\. Lock: free\\. \\(${duration.source}\\)`));
+    expect(status.stdout).toMatch(new RegExp(`3 applied, 0 pending\\. Lock: free\\. \\(${duration.source}\\)`));
 
     const down = await project.authdb(["down", "--to", "0"]);
     expect(down.code).toBe(0);
     expect(down.stdout).toMatch(new RegExp(`✔ reverted ${fixture.extraOne}[\\s\\S]*✔ reverted ${INITIAL}`));
-    expect(down.stdout).toMatch(new RegExp(`Reverted 2 migrations in ${duration.source}\\.`));
+    expect(down.stdout).toMatch(new RegExp(`Reverted 3 migrations in ${duration.source}\\.`));
     const left = await listTables(project.db.url);
     expect(left.filter((t) => !["SequelizeMeta", "authdb_migrations", "authdb_lock"].includes(t))).toEqual([]);
 
@@ -83,16 +83,16 @@ describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
     project = await createProject(`to_${dialect.dialect}`, dialect, [fixture.extraOne, fixture.extraTwo]);
     const first = await project.authdb(["migrate", "--to", fixture.extraOne]);
     expect(first.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.extraOne]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne]);
 
-    const noop = await project.authdb(["migrate", "--to", INITIAL]);
+    const noop = await project.authdb(["migrate", "--to", EXPIRY_INDEXES]);
     expect(noop.code).toBe(0);
-    expect(noop.stdout).toMatch(new RegExp(`Nothing to apply: ${INITIAL} is already applied \\(1 migration pending after it;`));
+    expect(noop.stdout).toMatch(new RegExp(`Nothing to apply: ${EXPIRY_INDEXES} is already applied \\(1 migration pending after it;`));
 
     expect((await project.authdb(["migrate"])).code).toBe(0);
     const down = await project.authdb(["down", "--to", fixture.extraOne]);
     expect(down.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
     const notApplied = await project.authdb(["down", "--to", fixture.extraTwo]);
     expect(notApplied.code).toBe(0);
     expect(notApplied.stdout).toContain(`Nothing to revert: ${fixture.extraTwo} is not applied`);
@@ -105,32 +105,27 @@ describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
     const down = await project.authdb(["down", "--allow-changed"]);
     expect(down.code).toBe(6);
     expect(down.stderr).toContain(`cannot revert ${fixture.extraTwo}: applied, but the file is missing`);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, fixture.extraOne, fixture.extraTwo]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne, fixture.extraTwo]);
   });
 
-  test("a pending, untouched initial migration follows the config; once applied it is never rewritten", async () => {
-    project = await createProject(`rerender_${dialect.dialect}`, dialect);
+  test("migrate never writes a file: a config ahead of the migrations is reported (pointing to generate), the files are applied as committed", async () => {
+    project = await createProject(`no_rerender_${dialect.dialect}`, dialect);
     const configFile = path.join(project.dir, "authdb.config.js");
     const initialFile = path.join(project.migrationsDir, INITIAL);
+    const committed = readFileSync(initialFile, "utf8");
     writeFileSync(configFile, `module.exports = { extend: { User: { phoneNumber: "STRING" } } };\n`);
 
     const dry = await project.authdb(["migrate", "--dry-run"]);
-    expect(dry.stdout).toMatch(/would first be rendered again from the config/);
-    expect(dry.stdout).toContain("phone_number");
-    expect(readFileSync(initialFile, "utf8")).not.toContain("phone_number");
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain("the config has 1 change that no migration holds yet (add column users.phone_number (STRING(255)))");
+    expect(dry.stdout).not.toContain("phone_number");
 
-    const migrate = await project.authdb(["migrate"]);
+    const migrate = await project.authdb(["migrate", "--json"]);
     expect(migrate.code).toBe(0);
-    expect(migrate.stdout).toMatch(/Updated migrations\/20261123000000-authdb-initial\.js from authdb\.config\.js \(it was not applied yet\); commit it/);
-    expect(readFileSync(initialFile, "utf8")).toContain("phone_number");
-    expect(await listColumns(project.db.url, "users")).toContain("phone_number");
-
-    // Applied: a config change now leaves the file alone, and the checksum still matches.
-    writeFileSync(configFile, `module.exports = { extend: { User: { phoneNumber: "STRING", nickname: "STRING" } } };\n`);
-    const later = await project.authdb(["migrate"]);
-    expect(later.code).toBe(0);
-    expect(later.stdout).not.toMatch(/Updated/);
-    expect(readFileSync(initialFile, "utf8")).not.toContain("nickname");
+    expect(migrate.stderr).toContain("run `npx authdb generate`");
+    expect(JSON.parse(migrate.stdout).unmigratedConfigChanges).toEqual(["add column users.phone_number (STRING(255))"]);
+    expect(readFileSync(initialFile, "utf8")).toBe(committed);
+    expect(await listColumns(project.db.url, "users")).not.toContain("phone_number");
     expect((await project.authdb(["status", "--check"])).code).toBe(0);
   });
 });

@@ -5,7 +5,9 @@ import { INITIAL_MIGRATION_NAME } from "../../src/migrations/renderMigration";
 import { runAuthdb } from "../helpers/cli";
 import { createPostgresDatabase, createTempDir, pgQuery, type TestDatabase } from "../helpers/databases";
 
-/** The path of a new user: init, add a custom column to the config, migrate, status, down. */
+/** The path of a new user: init, add a custom column to the config, generate, migrate, status, down. */
+
+const EXPIRY_INDEXES = "20261123000001-authdb-expiry-indexes.js";
 
 function sqliteColumns(file: string, table: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -66,22 +68,26 @@ describe.each(targets)("a new user on $name", (target) => {
     expect((await run("init", "--force")).code).toBe(0);
   });
 
-  test("a phoneNumber added to the config reaches the database through migrate", async () => {
+  test("a phoneNumber added to the config reaches the database through generate and migrate; the initial file is never rewritten", async () => {
     const configFile = path.join(tmp.dir, "authdb.config.js");
     writeFileSync(configFile, readFileSync(configFile, "utf8").replace(`// phoneNumber: "STRING",`, `phoneNumber: "STRING",`));
+    const initial = readFileSync(path.join(tmp.dir, "migrations", INITIAL_MIGRATION_NAME), "utf8");
+    const generated = await run("generate", "add-phone-number");
+    expect(generated.code).toBe(0);
+    expect(generated.stdout).toContain("add column users.phone_number (STRING(255))");
+    expect(generated.stdout).toMatch(/Next: review the migration, run `npx authdb migrate`/);
     const result = await run("migrate", "--url", db.url);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Updated ${path.join("migrations", INITIAL_MIGRATION_NAME)}`);
     expect(result.stdout).toMatch(new RegExp(`✔ ${INITIAL_MIGRATION_NAME}\\s+\\d+ ms`));
-    expect(result.stdout).toMatch(/Applied 1 migration in [\d.]+ m?s\./);
+    expect(result.stdout).toMatch(/Applied 3 migrations in [\d.]+ m?s\./);
     expect(await target.userColumns(db)).toEqual(["id", "name", "email", "email_verified", "image", "phone_number"]);
-    expect(readFileSync(path.join(tmp.dir, "migrations", INITIAL_MIGRATION_NAME), "utf8")).toContain("phone_number");
+    expect(readFileSync(path.join(tmp.dir, "migrations", INITIAL_MIGRATION_NAME), "utf8")).toBe(initial);
   });
 
   test("migrate again has nothing to do", async () => {
     const result = await run("migrate", "--url", db.url);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Already up to date: 1 migration applied, none pending/);
+    expect(result.stdout).toMatch(/Already up to date: 3 migrations applied, none pending/);
   });
 
   test("status --json is one JSON document on stdout", async () => {
@@ -89,24 +95,27 @@ describe.each(targets)("a new user on $name", (target) => {
     expect(result.code).toBe(0);
     const status = JSON.parse(result.stdout);
     expect(status).toMatchObject({ command: "status", pending: [], lock: { held: false } });
-    expect(status.applied).toEqual([{ name: INITIAL_MIGRATION_NAME, appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), state: "ok" }]);
-    expect(result.stderr).toContain("1 applied, 0 pending");
+    expect(status.applied).toHaveLength(3);
+    expect(status.applied[0]).toEqual({ name: INITIAL_MIGRATION_NAME, appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), state: "ok" });
+    expect(status.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok"]);
+    expect(result.stderr).toContain("3 applied, 0 pending");
   });
 
-  test("down reverts the migration and drops the tables", async () => {
-    const result = await run("down", "--url", db.url);
+  test("down --to 0 reverts the migrations and drops the tables", async () => {
+    const result = await run("down", "--to", "0", "--url", db.url);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`reverted ${INITIAL_MIGRATION_NAME}`);
     expect(await target.userColumns(db)).toEqual([]);
     const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout);
-    expect(status.pending).toEqual([INITIAL_MIGRATION_NAME]);
+    expect(status.pending).toHaveLength(3);
+    expect(status.pending.slice(0, 2)).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES]);
   });
 
   test("status --check --json fails with the pending code and still prints exactly one JSON document", async () => {
     const result = await run("status", "--check", "--json", "--url", db.url);
     expect(result.code).toBe(4);
-    expect(JSON.parse(result.stdout).pending).toEqual([INITIAL_MIGRATION_NAME]);
-    expect(result.stderr).toContain("Error: 1 pending migration");
+    expect(JSON.parse(result.stdout).pending).toHaveLength(3);
+    expect(result.stderr).toContain("Error: 3 pending migrations");
   });
 });
 
@@ -135,7 +144,7 @@ describe("configs a user may write", () => {
     expect(await sqliteColumns(path.join(tmp.dir, "authdb.sqlite"), "users")).toContain("phone_number");
   });
 
-  test("in CI a config that no longer matches the pending initial migration is warned about, and the committed file is applied", async () => {
+  test("in CI a config ahead of the migrations is warned about (pointing to generate), and the committed files are applied", async () => {
     expect((await runAuthdb(["init"], { cwd: tmp.dir })).code).toBe(0);
     const file = path.join(tmp.dir, "migrations", INITIAL_MIGRATION_NAME);
     const committed = readFileSync(file, "utf8");
@@ -144,7 +153,7 @@ describe("configs a user may write", () => {
     const url = `sqlite:${path.join(tmp.dir, "ci.sqlite")}`;
     const result = await runAuthdb(["migrate", "--url", url], { cwd: tmp.dir, env: { CI: "true" } });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/warning .*does not match authdb\.config\.js \(CI=true: applying the file as committed\)/);
+    expect(result.stderr).toMatch(/warning the config has 1 change that no migration holds yet \(add column users\.phone_number \(STRING\(255\)\)\): run `npx authdb generate`/);
     expect(readFileSync(file, "utf8")).toBe(committed);
     expect(await sqliteColumns(path.join(tmp.dir, "ci.sqlite"), "users")).not.toContain("phone_number");
   });
@@ -155,7 +164,7 @@ describe("configs a user may write", () => {
     expect(readFileSync(path.join(tmp.dir, "authdb.config.js"), "utf8")).toContain(`migrationsDir: "db/auth migrations",`);
     expect(existsSync(path.join(tmp.dir, "db", "auth migrations", INITIAL_MIGRATION_NAME))).toBe(true);
     const status = await runAuthdb(["status", "--json", "--url", `sqlite:${path.join(tmp.dir, "s.sqlite")}`], { cwd: tmp.dir });
-    expect(JSON.parse(status.stdout).pending).toEqual([INITIAL_MIGRATION_NAME]);
+    expect(JSON.parse(status.stdout).pending).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES]);
     const other = await runAuthdb(["init", "--migrations-dir", "elsewhere"], { cwd: tmp.dir });
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/--migrations-dir elsewhere differs from migrationsDir in authdb\.config\.js \(db\/auth migrations\)/);
@@ -170,6 +179,6 @@ describe("configs a user may write", () => {
     expect(name).toBeDefined();
     const result = await runAuthdb(["migrate", "--url", `sqlite:${path.join(tmp.dir, "x.sqlite")}`, "--json"], { cwd: tmp.dir });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).applied.map((m: { name: string }) => m.name)).toEqual([INITIAL_MIGRATION_NAME, name]);
+    expect(JSON.parse(result.stdout).applied.map((m: { name: string }) => m.name)).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES, name]);
   });
 });

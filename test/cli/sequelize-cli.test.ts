@@ -31,7 +31,10 @@ describe("sequelize-cli interop on PostgreSQL", () => {
     expect(cli.out).toContain(`${INITIAL_MIGRATION_NAME.replace(/\.js$/, "")}: migrated`);
     expect(cli.code).toBe(0);
     const status = JSON.parse((await runAuthdb(["status", "--json", "--url", db.url], { cwd: tmp.dir })).stdout);
-    expect(status.applied).toEqual([{ name: INITIAL_MIGRATION_NAME, appliedAt: null, state: "no-checksum" }]);
+    expect(status.applied).toEqual([
+      { name: INITIAL_MIGRATION_NAME, appliedAt: null, state: "no-checksum" },
+      { name: "20261123000001-authdb-expiry-indexes.js", appliedAt: null, state: "no-checksum" },
+    ]);
     const migrate = await runAuthdb(["migrate", "--url", db.url], { cwd: tmp.dir });
     expect(migrate.code).toBe(0);
     expect(migrate.stdout).toContain("Already up to date");
@@ -41,7 +44,7 @@ describe("sequelize-cli interop on PostgreSQL", () => {
     expect((await runAuthdb(["migrate", "--url", db.url], { cwd: tmp.dir })).code).toBe(0);
     const status = sequelizeCli(["db:migrate:status", "--url", db.url, "--migrations-path", "migrations"], tmp.dir);
     expect(status.out).toContain(`up ${INITIAL_MIGRATION_NAME}`);
-    const undo = sequelizeCli(["db:migrate:undo", "--url", db.url, "--migrations-path", "migrations"], tmp.dir);
+    const undo = sequelizeCli(["db:migrate:undo:all", "--url", db.url, "--migrations-path", "migrations"], tmp.dir);
     expect(undo.code).toBe(0);
     const tables = await pgQuery<{ tablename: string }>(db.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = 'users'");
     expect(tables).toEqual([]);

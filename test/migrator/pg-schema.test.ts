@@ -9,7 +9,7 @@ import { Sequelize } from "sequelize";
 import { SequelizeAdapter, migrate } from "../../src";
 import { AUTHDB_BIN, runAuthdb } from "../helpers/cli";
 import { pgQuery } from "../helpers/databases";
-import { AUTHJS_TABLES, DIALECTS, INITIAL, STACK_FRAME, createProject, fixture, listTables, waitFor, type TestProject } from "./support";
+import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, listTables, waitFor, type TestProject } from "./support";
 
 const postgres = DIALECTS.find((d) => d.dialect === "postgres")!;
 const sqlite = DIALECTS.find((d) => d.dialect === "sqlite")!;
@@ -81,11 +81,11 @@ describe("search_path set outside authdb (no schema in config)", () => {
     expect(await tablesIn(project.db.url, "public")).toEqual([]);
 
     const status = await run(["status", "--check"]);
-    expect(status.stdout).toContain("1 applied, 0 pending");
+    expect(status.stdout).toContain("2 applied, 0 pending");
     expect(status.code).toBe(0);
 
     const again = await run(["migrate"]);
-    expect(again.stdout).toMatch(/Already up to date: 1 migration applied, none pending/);
+    expect(again.stdout).toMatch(/Already up to date: 2 migrations applied, none pending/);
     expect(again.code).toBe(0);
 
     const check = await run(["check"]);
@@ -117,7 +117,7 @@ describe('schema: "next_auth" in the config', () => {
     expect(migrated.code).toBe(0);
     expect(await tablesIn(project.db.url, "next_auth")).toEqual([...AUTHJS_TABLES, ...BOOKKEEPING].sort());
     expect(await tablesIn(project.db.url, "public")).toEqual([]);
-    expect(await pgQuery(project.db.url, `SELECT name FROM next_auth."SequelizeMeta"`)).toEqual([{ name: INITIAL }]);
+    expect(await pgQuery(project.db.url, `SELECT name FROM next_auth."SequelizeMeta"`)).toEqual([{ name: INITIAL }, { name: EXPIRY_INDEXES }]);
 
     expect((await project.authdb(["status", "--check"])).code).toBe(0);
     expect((await project.authdb(["migrate"])).stdout).toMatch(/Already up to date/);
@@ -125,7 +125,7 @@ describe('schema: "next_auth" in the config', () => {
     expect(check.stdout).toContain("the database matches the schema");
     expect(check.code).toBe(0);
 
-    const down = await project.authdb(["down"]);
+    const down = await project.authdb(["down", "--to", "0"]);
     expect(down.code).toBe(0);
     expect(await tablesIn(project.db.url, "next_auth")).toEqual(BOOKKEEPING);
     expect((await project.authdb(["status", "--check"])).code).toBe(4);
@@ -140,7 +140,7 @@ describe('schema: "next_auth" in the config', () => {
     const sequelize = new Sequelize(project.db.url, { logging: false, pool: { max: 3 } });
     try {
       const result = await migrate(sequelize, { schema: "next_auth" });
-      expect(result.migrations.map((m) => m.name)).toEqual([INITIAL]);
+      expect(result.migrations.map((m) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES]);
       expect(await tablesIn(project.db.url, "next_auth")).toEqual([...AUTHJS_TABLES, ...BOOKKEEPING].sort());
       expect(await tablesIn(project.db.url, "public")).toEqual([]);
       // Every pooled connection is back in its own search_path.
@@ -250,12 +250,15 @@ describe("two apps in two schemas of one database", () => {
     await waitFor(async () => JSON.parse((await inA(["status", "--json"])).stdout).lock.held === true, 20_000, "a to hold its lock");
 
     expect(JSON.parse((await inB(["status", "--json"])).stdout).lock).toEqual({ held: false });
-    const bMigrate = await inB(["migrate", "--lock-timeout", "3"]);
+    // Only the initial migration meanwhile: the expiry-index one builds CONCURRENTLY, which PostgreSQL makes
+    // wait for every older transaction in the database (a's sleeping one), lock or no lock.
+    const bMigrate = await inB(["migrate", "--to", INITIAL, "--lock-timeout", "3"]);
     expect(bMigrate.code).toBe(0);
     expect(bMigrate.stdout + bMigrate.stderr).not.toMatch(/waiting|held by/i);
     expect(JSON.parse((await inA(["status", "--json"])).stdout).lock.held).toBe(true);
 
     expect(await exited).toBe(0);
+    expect((await inB(["migrate"])).code).toBe(0);
     expect(await tablesIn(url, "app_a")).toEqual([...AUTHJS_TABLES, ...BOOKKEEPING, "slow"].sort());
     expect(await tablesIn(url, "app_b")).toEqual([...AUTHJS_TABLES, ...BOOKKEEPING].sort());
     expect(await tablesIn(url, "public")).toEqual([]);

@@ -49,7 +49,9 @@ async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
     const total = performance.now() - started;
     if (options.dryRun) {
       printDryRun(output, result.dryRun);
-      output.line(`Dry run: ${result.dryRun.length} pending migration${result.dryRun.length === 1 ? "" : "s"} executed and rolled back; nothing changed (${formatDuration(total)}).`);
+      const skipped = result.dryRun.filter((m) => m.skipped).length;
+      const run = `${result.dryRun.length - skipped} executed and rolled back${skipped ? `, ${skipped} not executed (transaction = false)` : ""}`;
+      output.line(`Dry run: ${result.dryRun.length} pending migration${result.dryRun.length === 1 ? "" : "s"}: ${run}; nothing changed (${formatDuration(total)}).`);
       output.next(result.dryRun.length ? "run `npx authdb migrate` to apply them." : "nothing to do.");
     } else if (result.migrations.length === 0 && options.to) {
       const pending = units.filter((u) => !applied.includes(u.name)).length;
