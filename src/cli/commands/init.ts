@@ -66,8 +66,9 @@ async function init(options: InitOptions): Promise<void> {
     );
   }
   if (options.force) {
-    refuseRewritingHistory(migrationsDir, set.map((m) => m.name));
+    // A database that applied the files is the stronger reason (exit 6), so it is asked first.
     const consulted = await refuseOverwritingApplied(project, options, set.map((m) => m.name).filter((name) => existsSync(path.join(migrationsDir, name))));
+    refuseRewritingHistory(migrationsDir, set.map((m) => m.name));
     if (!consulted) output.warn("no database URL was given (--url, config url, DATABASE_URL), so no database was asked whether it applied these files: --force is safe only if none has.");
   }
   mkdirSync(migrationsDir, { recursive: true });
