@@ -22,6 +22,11 @@ export const BUILTIN_MIGRATIONS: ReadonlyArray<{ level: number; slug: string; de
   },
 ];
 
+/** The built-in migration a file name belongs to (either extension), if any. */
+export function builtinMigrationOf(fileName: string): (typeof BUILTIN_MIGRATIONS)[number] | undefined {
+  return BUILTIN_MIGRATIONS.find((m) => fileName.startsWith(`${m.slug}.`));
+}
+
 export function builtinMigrationName(slug: string, extension: MigrationExtension = ".js"): string {
   return `${slug}${extension}`;
 }

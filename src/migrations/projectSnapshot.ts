@@ -3,7 +3,7 @@ import path from "node:path";
 import { InvalidInputError } from "../errors";
 import type { Schema, SchemaOptions } from "../schema";
 import { findInitialMigration } from "./initialMigrationFile";
-import { BUILTIN_MIGRATIONS, schemaAtLevel } from "./migrationSet";
+import { builtinMigrationOf, schemaAtLevel } from "./migrationSet";
 import { renderInitialMigration } from "./renderMigration";
 import { readSnapshot, snapshotPath } from "./snapshot";
 
@@ -16,7 +16,7 @@ export interface FolderSnapshot {
 /** The highest built-in level whose migration file is in the folder (1: only the initial migration). */
 export function builtinLevelInFolder(migrationsDir: string): number {
   const names = existsSync(migrationsDir) ? readdirSync(migrationsDir) : [];
-  return Math.max(1, ...BUILTIN_MIGRATIONS.filter((m) => names.some((n) => n.startsWith(`${m.slug}.`))).map((m) => m.level));
+  return Math.max(1, ...names.map((name) => builtinMigrationOf(name)?.level ?? 1));
 }
 
 /**
@@ -31,7 +31,7 @@ function impliedSnapshot(migrationsDir: string, options: SchemaOptions): Schema 
   const level1 = schemaAtLevel(options, 1);
   const renderings = [renderInitialMigration(level1, "initial-migration-v1.js"), renderInitialMigration(level1)];
   if (!renderings.includes(text)) return null;
-  const others = readdirSync(migrationsDir).filter((name) => /^\d{14}-/.test(name) && name !== initial && !BUILTIN_MIGRATIONS.some((m) => name.startsWith(`${m.slug}.`)));
+  const others = readdirSync(migrationsDir).filter((name) => /^\d{14}-/.test(name) && name !== initial && !builtinMigrationOf(name));
   // Hand-written migrations may have changed the schema in ways only a snapshot records.
   if (others.length) return null;
   return schemaAtLevel(options, builtinLevelInFolder(migrationsDir));

@@ -55,7 +55,7 @@ async function init(options: InitOptions): Promise<void> {
   const existingInitial = findInitialMigration(migrationsDir);
   const set = renderMigrationSet({ tables: project.config.tables, extend: project.config.extend }, extension).map((m, i) => ({
     ...m,
-    name: i === 0 && existingInitial ? existingInitial : m.name.replace(/\.c?js$/, i === 0 && existingInitial ? path.extname(existingInitial) : extension),
+    name: i === 0 && existingInitial ? existingInitial : m.name,
   }));
   const file = path.join(migrationsDir, set[0].name);
   if (existsSync(file) && !options.force) {
