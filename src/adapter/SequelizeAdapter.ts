@@ -7,7 +7,7 @@ import type {
   VerificationToken,
 } from "@auth/core/adapters" with { "resolution-mode": "import" };
 import { randomUUID } from "node:crypto";
-import { QueryTypes, Transaction, type Sequelize } from "sequelize";
+import { Transaction, type Sequelize } from "sequelize";
 import { validateConfig, type AuthdbConfig } from "../config";
 import type { ColumnSpec, TableSpec } from "../schema";
 import { detectCapabilities, type Capabilities } from "./capabilities";
@@ -17,6 +17,7 @@ import { translateDatabaseError } from "./databaseErrors";
 import { describeValue } from "./describeValue";
 import { UnknownRecordError } from "./errors";
 import { mergeExtend, type ModelsOption } from "./modelsOption";
+import { createQueryPath, type Intent } from "./query";
 import { fromRow, normalizeUuid, type Row } from "./rowMapping";
 import { ROW_KEYS, SqlStatements, type Statement } from "./sqlStatements";
 import { verifySchema } from "./verifySchema";
@@ -26,6 +27,12 @@ export interface SequelizeAdapterOptions extends AuthdbConfig {
   verify?: boolean;
   /** The @auth/sequelize-adapter style: models whose extra attributes are custom columns. */
   models?: ModelsOption;
+  /**
+   * PostgreSQL: run each statement as a named prepared statement, parsed and planned once per connection
+   * (default true). Set false behind a pooler that hands each transaction another server connection
+   * without tracking prepared statements (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 /** Every Auth.js adapter method, typed as the promises it returns, plus the Sequelize instance in use and `close()`. */
@@ -63,14 +70,13 @@ export interface AuthdbAdapter extends Adapter {
  *   SequelizeAdapter({ url, ...sequelizeOptions }, config)
  */
 export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapterOptions = {}): AuthdbAdapter {
-  const { verify = true, models, ...config } = options;
+  const { verify = true, models, preparedStatements = true, ...config } = options;
   const { schema } = validateConfig(mergeExtend(config, models));
   const { sequelize, owned } = resolveClient(client);
   const sql = new SqlStatements(sequelize, schema, config.schema);
   const { dialect } = sql;
   const { User, Account, Session, VerificationToken: Token, Authenticator } = schema.tables;
-  // Sequelize's SQLite driver reads PRAGMA table_info before every SELECT that names a table; raw rows need none.
-  const driverOptions = dialect === "sqlite" ? { tableNames: [] as string[] } : {};
+  const query = createQueryPath(sequelize, { preparedStatements });
 
   let capabilities: Capabilities | undefined;
   let starting: Promise<Capabilities> | undefined;
@@ -105,30 +111,29 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
   }
 
   /** Runs one statement of `table`; a constraint violation becomes an authdb error naming the attribute(s). */
-  async function run<T>(table: TableSpec, statement: Statement, bound: unknown[], query: () => Promise<T>): Promise<T> {
+  async function run<T>(table: TableSpec, statement: Statement, bound: unknown[], execute: () => Promise<T>): Promise<T> {
     try {
-      return await query();
+      return await execute();
     } catch (error) {
       throw translateDatabaseError(error, { table, columns: statement.bind, values: bound });
     }
   }
 
-  /** A statement that returns rows (SELECT, or a write with RETURNING). */
-  const rows = (table: TableSpec, statement: Statement, bound: unknown[], transaction?: Transaction): Promise<Row[]> =>
-    run(table, statement, bound, () =>
-      sequelize.query<Row>(statement.sql, { bind: bound, type: QueryTypes.SELECT, raw: true, transaction, ...driverOptions }),
-    );
+  /** A statement that returns rows: a SELECT (`read`), or a write with RETURNING. */
+  const rows = (table: TableSpec, statement: Statement, bound: unknown[], intent: Intent, transaction?: Transaction): Promise<Row[]> =>
+    run(table, statement, bound, () => query.rows(statement, bound, intent, transaction));
 
   /** A write without RETURNING; resolves to the number of rows it changed. */
   const execute = (table: TableSpec, statement: Statement, bound: unknown[], transaction?: Transaction): Promise<number> =>
-    run(table, statement, bound, async () => Number(await sequelize.query(statement.sql, { bind: bound, type: QueryTypes.BULKDELETE, transaction })));
+    run(table, statement, bound, () => query.count(statement, bound, transaction));
 
-  async function selectRow<T>(table: TableSpec, by: readonly string[], values: Row): Promise<T | null> {
+  /** `intent: "write"` reads from the primary: the row a write without RETURNING just changed, never a lagging replica's. */
+  async function selectRow<T>(table: TableSpec, by: readonly string[], values: Row, intent: Intent = "read"): Promise<T | null> {
     const statement = sql.select(table, by);
     const bound = keys(statement.bind, values);
     if (!bound) return null;
     await ready();
-    const [row] = await rows(table, statement, bound);
+    const [row] = await rows(table, statement, bound, intent);
     return row ? fromRow<T>(table, row, dialect) : null;
   }
 
@@ -140,11 +145,11 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     const caps = await ready();
     const statement = sql.insert(table, attributes, caps.insertReturning);
     if (caps.insertReturning) {
-      const [row] = await rows(table, statement, bound);
+      const [row] = await rows(table, statement, bound, "write");
       return fromRow<T>(table, row!, dialect);
     }
     await execute(table, statement, bound);
-    return (await selectRow<T>(table, ROW_KEYS[table.model], values)) as T;
+    return (await selectRow<T>(table, ROW_KEYS[table.model], values, "write")) as T;
   }
 
   /** Sets only the attributes given (never a primary key); returns the updated row, or null when none matched. */
@@ -157,11 +162,11 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     const caps = await ready();
     const statement = sql.update(table, set.map((c) => c.attribute), by, caps.updateReturning);
     if (caps.updateReturning) {
-      const [row] = await rows(table, statement, bound);
+      const [row] = await rows(table, statement, bound, "write");
       return row ? fromRow<T>(table, row, dialect) : null;
     }
     await execute(table, statement, bound);
-    return selectRow<T>(table, by, values);
+    return selectRow<T>(table, by, values, "write");
   }
 
   /**
@@ -175,12 +180,12 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     if (!bound) return null;
     const caps = await ready();
     if (caps.deleteReturning) {
-      const [row] = await rows(table, sql.delete(table, by, true), bound);
+      const [row] = await rows(table, sql.delete(table, by, true), bound, "write");
       return row ? fromRow<T>(table, row, dialect) : null;
     }
     const type = dialect === "sqlite" ? Transaction.TYPES.IMMEDIATE : undefined;
     return sequelize.transaction({ type }, async (transaction) => {
-      const [row] = await rows(table, sql.select(table, by, { forUpdate: true }), bound, transaction);
+      const [row] = await rows(table, sql.select(table, by, { forUpdate: true }), bound, "write", transaction);
       if (!row) return null;
       const deleted = await execute(table, sql.delete(table, by, false), bound, transaction);
       return deleted > 0 ? fromRow<T>(table, row, dialect) : null;
@@ -202,7 +207,7 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
       const bound = keys(statement.bind, { provider, providerAccountId });
       if (!bound) return null;
       await ready();
-      const [row] = await rows(Account, statement, bound);
+      const [row] = await rows(Account, statement, bound, "read");
       return row ? fromRow<AdapterUser>(User, row, dialect) : null;
     },
     async updateUser(user) {
@@ -226,7 +231,7 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
       const bound = keys(statement.bind, { sessionToken });
       if (!bound) return null;
       await ready();
-      const [row] = await rows(Session, statement, bound);
+      const [row] = await rows(Session, statement, bound, "read");
       if (!row) return null;
       return { session: fromRow<AdapterSession>(Session, row, dialect, "session."), user: fromRow<AdapterUser>(User, row, dialect, "user.") };
     },
@@ -245,7 +250,7 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
       const bound = keys(statement.bind, { userId });
       if (!bound) return [];
       await ready();
-      const found = await rows(Authenticator, statement, bound);
+      const found = await rows(Authenticator, statement, bound, "read");
       return found.map((row) => fromRow<AdapterAuthenticator>(Authenticator, row, dialect));
     },
     async updateAuthenticatorCounter(credentialID, counter) {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Sequelize } from "sequelize";
 import { dialectOf, quoteIdentifier, type Dialect } from "../database";
 import { qualifiedName } from "../database/catalog";
@@ -10,6 +11,8 @@ import { columnByAttribute, type ColumnSpec, type Schema, type TableSpec } from 
 export interface Statement {
   sql: string;
   bind: ColumnSpec[];
+  /** `authdb_<hash of sql>`: the name PostgreSQL prepares it under, the same for the same SQL in every process. */
+  name: string;
 }
 
 /** The key each method finds a row by: what Auth.js passes to the get/update/delete methods. */
@@ -59,10 +62,11 @@ export class SqlStatements {
     return column;
   }
 
-  private memo(key: string, build: () => Statement): Statement {
+  private memo(key: string, build: () => Omit<Statement, "name">): Statement {
     let statement = this.cache.get(key);
     if (!statement) {
-      statement = build();
+      const built = build();
+      statement = { ...built, name: `authdb_${createHash("sha1").update(built.sql).digest("hex").slice(0, 20)}` };
       this.cache.set(key, statement);
     }
     return statement;

@@ -65,7 +65,8 @@ async function postgresTables(sequelize: Sequelize, tables: TableSpec[], namespa
             has_any_column_privilege(c.oid, 'SELECT') AS select, has_any_column_privilege(c.oid, 'INSERT') AS insert,
             has_any_column_privilege(c.oid, 'UPDATE') AS update, has_table_privilege(c.oid, 'DELETE') AS delete
        FROM unnest($1::text[]) AS t(name) ${located}`,
-    { bind: namespace ? [tables.map((t) => t.table), namespace] : [tables.map((t) => t.table)], type: QueryTypes.SELECT },
+    // On the primary: with read replicas configured, the writes (and so the rights that matter) are there.
+    { bind: namespace ? [tables.map((t) => t.table), namespace] : [tables.map((t) => t.table)], type: QueryTypes.SELECT, useMaster: true },
   );
   const byName = new Map(rows.map((row) => [row.name, row]));
   return new Map(
