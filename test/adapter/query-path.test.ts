@@ -168,6 +168,18 @@ describe("the adapter's driver path (PostgreSQL only)", () => {
     }
   });
 
+  test("the app's DEALLOCATE ALL / DISCARD ALL on the pooled connection does not break the adapter's prepared statements", async () => {
+    const sequelize = connect();
+    const adapter = SequelizeAdapter(sequelize, CONFIG);
+    const user = await adapter.createUser(newUser());
+    expect(await adapter.getUser(user.id)).toMatchObject({ id: user.id });
+    // A pool of one: the app's statement runs on the connection the adapter prepared on.
+    await sequelize.query("DEALLOCATE ALL");
+    expect(await adapter.getUser(user.id)).toMatchObject({ id: user.id });
+    await sequelize.query("DISCARD ALL");
+    expect(await adapter.getUser(user.id)).toMatchObject({ id: user.id });
+  });
+
   test("a connection the server killed is replaced: the next call succeeds on a new one", async () => {
     const adapter = SequelizeAdapter(connect(), CONFIG);
     const user = await adapter.createUser(newUser());

@@ -37,23 +37,29 @@ export function postgresDriver({ prepared }: { prepared: boolean }): Driver {
 }
 
 /**
- * A migration that changes a selected column's type (say `varchar(40)` → `varchar(80)`) makes a statement
- * prepared before it fail with "cached plan must not change result type". The connection forgets the old
- * statement and prepares it again, once, so a deploy's migration does not break running app processes.
+ * Two ways a prepared statement goes stale under a running app, each recovered once on that connection:
+ * - a migration changed the type of a selected column (`varchar(40)` → `varchar(80)`): the server
+ *   refuses the old plan ("cached plan must not change result type"); the statement is deallocated;
+ * - the app ran `DEALLOCATE ALL` or `DISCARD ALL` on a pooled connection: the server forgot the statement
+ *   while pg still thinks it is parsed ("prepared statement … does not exist").
+ * Either way pg's record of it is dropped and the statement is prepared again.
  */
 async function runPrepared(client: PgClient, statement: PreparedSql, bound: unknown[]): Promise<PgResult> {
   const query = { name: statement.name, text: statement.sql, values: bound };
   try {
     return await client.query(query);
   } catch (error) {
-    if (!isStalePlan(error)) throw error;
-    await client.query(`DEALLOCATE "${statement.name}"`);
+    const stale = staleness(error, statement.name);
+    if (!stale) throw error;
+    if (stale === "plan") await client.query(`DEALLOCATE "${statement.name}"`);
     delete client.connection?.parsedStatements?.[statement.name];
     return client.query(query);
   }
 }
 
-function isStalePlan(error: unknown): boolean {
+function staleness(error: unknown, name: string): "plan" | "forgotten" | null {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  return code === "0A000" && /cached plan must not change result type/.test(String(message));
+  if (code === "0A000" && /cached plan must not change result type/.test(String(message))) return "plan";
+  if (code === "26000" && String(message).includes(name)) return "forgotten";
+  return null;
 }
