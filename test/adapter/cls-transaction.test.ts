@@ -1,7 +1,8 @@
 /**
  * An app that uses Sequelize's CLS transactions (`Sequelize.useCLS`) expects every query inside
  * `sequelize.transaction(async () => …)` to join it, the adapter's included: the driver path hands such
- * calls to sequelize.query. Its own file, because useCLS is global to the Sequelize class.
+ * calls to sequelize.query. Its own file, because useCLS is global to the Sequelize class. CLS is turned
+ * on after the adapter exists, as an app may do: the adapter must notice it at call time.
  */
 import { randomUUID } from "node:crypto";
 import { createNamespace } from "cls-hooked";
@@ -9,8 +10,6 @@ import { Sequelize } from "sequelize";
 import { migrate } from "../../src/migrator/migrate";
 import { SequelizeAdapter } from "../../src/adapter";
 import { createPostgresDatabase, createSqliteDatabase, sqlQuery, type TestDatabase } from "../helpers/databases";
-
-Sequelize.useCLS(createNamespace("authdb-cls-test"));
 
 const targets: Array<[string, () => Promise<TestDatabase> | TestDatabase]> = [
   ["PostgreSQL", () => createPostgresDatabase("adapter_cls")],
@@ -34,6 +33,7 @@ describe.each(targets)("adapter calls inside a CLS transaction (%s)", (_label, c
 
   test("a rolled-back transaction takes the adapter's writes with it; a committed one keeps them", async () => {
     const adapter = SequelizeAdapter(sequelize);
+    if (!(Sequelize as unknown as { _cls?: unknown })._cls) Sequelize.useCLS(createNamespace("authdb-cls-test"));
     const rolledBack = `${randomUUID()}@example.com`;
     await expect(
       sequelize.transaction(async () => {

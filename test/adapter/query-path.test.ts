@@ -5,7 +5,7 @@
  * replicas, Sequelize's error classes, and recovery from a killed connection or a changed column type.
  */
 import { randomUUID } from "node:crypto";
-import { Sequelize, UniqueConstraintError as SequelizeUniqueConstraintError, type Options } from "sequelize";
+import { QueryTypes, Sequelize, TimeoutError, UniqueConstraintError as SequelizeUniqueConstraintError, type Options } from "sequelize";
 import { migrate } from "../../src/migrator/migrate";
 import { SequelizeAdapter, UniqueConstraintError, type AuthdbAdapter } from "../../src/adapter";
 import { createPostgresDatabase, createSqliteDatabase, pgQuery, type TestDatabase } from "../helpers/databases";
@@ -16,6 +16,8 @@ const targets: Array<[string, () => Promise<TestDatabase> | TestDatabase]> = [
   ["PostgreSQL", () => createPostgresDatabase("adapter_query_path")],
   ["SQLite file", () => createSqliteDatabase("adapter-query-path")],
 ];
+
+const sequelizeLogsArray = (line: string) => line.includes('"users" WHERE "id" = $1');
 
 const newUser = (email = `${randomUUID()}@example.com`) => ({ id: randomUUID(), email, emailVerified: null, name: "Query Path" });
 
@@ -83,7 +85,8 @@ describe.each(targets)("the adapter's driver path (%s)", (_label, create) => {
     await adapter.getSessionAndUser("no-such-token");
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^Executing \(default\): \/\* authdb:select User \*\/ SELECT .* FROM .*users.* WHERE/);
-    expect(lines[0]).toContain(`; "${user.id}"`);
+    // As Sequelize logs them: an array on PostgreSQL, SQLite's named-parameter object.
+    expect(lines[0]).toContain(sequelizeLogsArray(lines[0]!) ? `; "${user.id}"` : `; {"$1":"${user.id}"}`);
     expect(lines[1]).toMatch(/^Executing \(default\): \/\* authdb:getSessionAndUser \*\//);
   });
 
@@ -95,10 +98,18 @@ describe.each(targets)("the adapter's driver path (%s)", (_label, create) => {
     expect(typeof calls.at(-1)![1]).toBe("number");
   });
 
+  test("the instance's query defaults apply: query: { logging: false } silences the adapter's statements too", async () => {
+    const lines: string[] = [];
+    const adapter = SequelizeAdapter(connect({ logging: (sql: string) => lines.push(sql), query: { logging: false } }), CONFIG);
+    await adapter.getUserByEmail("nobody@example.com");
+    await adapter.createUser(newUser());
+    expect(lines).toEqual([]);
+  });
+
   test("beforeQuery/afterQuery hooks see the adapter's statements (they run through sequelize.query)", async () => {
     const sequelize = connect();
     const seen: string[] = [];
-    sequelize.addHook("afterQuery", (_options: unknown, query: { sql: string }) => void seen.push(query.sql));
+    sequelize.addHook("afterQuery", (_options, query) => void seen.push((query as unknown as { sql: string }).sql));
     const adapter = SequelizeAdapter(sequelize, CONFIG);
     const user = await adapter.createUser(newUser());
     seen.length = 0;
@@ -124,7 +135,7 @@ describe("the adapter's driver path (PostgreSQL only)", () => {
     return sequelize;
   };
   const preparedNames = async (sequelize: Sequelize) =>
-    (await sequelize.query<{ name: string }>("SELECT name FROM pg_prepared_statements", { type: "SELECT" })).map((r) => r.name);
+    (await sequelize.query<{ name: string }>("SELECT name FROM pg_prepared_statements", { type: QueryTypes.SELECT })).map((r) => r.name);
 
   beforeAll(async () => {
     database = await createPostgresDatabase("adapter_query_path_pg");
@@ -137,6 +148,22 @@ describe("the adapter's driver path (PostgreSQL only)", () => {
     for (const sequelize of open) await sequelize.close().catch(() => undefined);
     await pgQuery(database.url, "DROP ROLE IF EXISTS authdb_reader_qp").catch(() => undefined);
     await database.drop();
+  });
+
+  test("a statement that never got a connection (pool acquire timeout) is not logged, and the pool recovers", async () => {
+    const lines: string[] = [];
+    const sequelize = connect({ logging: (sql: string) => lines.push(sql), pool: { max: 1, acquire: 300 } });
+    const adapter = SequelizeAdapter(sequelize, CONFIG);
+    const user = await adapter.createUser(newUser());
+    let release!: () => void;
+    const held = sequelize.transaction(() => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    lines.length = 0;
+    await expect(adapter.getUser(user.id)).rejects.toThrow(/acquire|timeout/i);
+    expect(lines.filter((line) => line.includes("authdb:"))).toEqual([]);
+    release();
+    await held;
+    expect(await adapter.getUser(user.id)).toMatchObject({ id: user.id });
   });
 
   test("statements are prepared once per connection by name; preparedStatements: false prepares none", async () => {
@@ -216,5 +243,56 @@ describe("the adapter's driver path (PostgreSQL only)", () => {
     expect(await adapter.deleteSession(sessionToken)).toMatchObject({ sessionToken });
     const readers = await pgQuery<{ n: string }>(database.url, "SELECT count(*) AS n FROM pg_stat_activity WHERE usename = 'authdb_reader_qp'");
     expect(Number(readers[0]!.n)).toBeGreaterThan(0);
+  });
+});
+
+describe("the adapter's driver path (SQLite only)", () => {
+  let database: TestDatabase;
+  const open: Sequelize[] = [];
+
+  beforeAll(async () => {
+    database = createSqliteDatabase("adapter-query-path-sqlite");
+    const setup = new Sequelize(database.url, { logging: false });
+    await migrate(setup, CONFIG);
+    await setup.close();
+  });
+
+  afterAll(async () => {
+    for (const sequelize of open) await sequelize.close().catch(() => undefined);
+    await database.drop();
+  });
+
+  test("statements run in the order they were issued: a read issued after a write that is not awaited sees it", async () => {
+    const sequelize = new Sequelize(database.url, { logging: false });
+    open.push(sequelize);
+    const adapter = SequelizeAdapter(sequelize, CONFIG);
+    const user = await adapter.createUser(newUser());
+    const pairs = Array.from({ length: 40 }, () => {
+      const sessionToken = randomUUID();
+      void adapter.createSession({ sessionToken, userId: user.id, expires: new Date(Date.now() + 60_000) });
+      return adapter.getSessionAndUser(sessionToken);
+    });
+    expect((await Promise.all(pairs)).filter((found) => found === null)).toHaveLength(0);
+  });
+
+  test("an error retry.match names (here Sequelize's TimeoutError for SQLITE_BUSY) is retried until the lock is released", async () => {
+    const sequelize = new Sequelize(database.url, { logging: false, retry: { max: 10, match: [TimeoutError] } });
+    open.push(sequelize);
+    const adapter = SequelizeAdapter(sequelize, CONFIG);
+    await adapter.getUserByEmail("warm-up@example.com");
+    // Another connection (as another process would) holds the write lock for longer than SQLite's busy timeout.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sqlite3 = require("sqlite3") as typeof import("sqlite3");
+    const holder = new sqlite3.Database(database.url.slice("sqlite:".length));
+    const exec = (sql: string) => new Promise<void>((resolve, reject) => holder.exec(sql, (error) => (error ? reject(error) : resolve())));
+    await exec("BEGIN EXCLUSIVE");
+    const released = new Promise<void>((resolve) => setTimeout(() => void exec("COMMIT").then(resolve), 1_500));
+    try {
+      const user = await adapter.createUser(newUser());
+      expect(await adapter.getUser(user.id)).toMatchObject({ id: user.id });
+    } finally {
+      await released;
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 });

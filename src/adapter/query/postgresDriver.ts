@@ -1,5 +1,6 @@
 import type { Row } from "../rowMapping";
 import type { Driver, DriverConnection } from "./driverQueryPath";
+import { jsonForLog } from "./queryLog";
 import type { PreparedSql } from "./types";
 
 interface PgResult {
@@ -26,12 +27,9 @@ export function postgresDriver({ prepared }: { prepared: boolean }): Driver {
   return {
     rows: async (connection, statement, bound) => (await execute(connection as PgClient, statement, bound)).rows,
     count: async (connection, statement, bound) => (await execute(connection as PgClient, statement, bound)).rowCount ?? 0,
+    logParameters: (bound) => bound.map(jsonForLog).join(", "),
     breaksConnection(error: unknown, connection: DriverConnection) {
-      // The errors after which Sequelize's own pg Query marks a connection unusable.
-      const { code, message } = (error ?? {}) as { code?: string; message?: string };
-      if (code === "ECONNRESET" || message === "Query read timeout" || /SSL SYSCALL error: EOF detected/i.test(String(message))) {
-        (connection as PgClient)._invalid = true;
-      }
+      if (isConnectionLost(error)) (connection as PgClient)._invalid = true;
     },
   };
 }
@@ -57,9 +55,28 @@ async function runPrepared(client: PgClient, statement: PreparedSql, bound: unkn
   }
 }
 
-function staleness(error: unknown, name: string): "plan" | "forgotten" | null {
+/**
+ * Errors after which the connection is gone: the ones Sequelize's own pg Query checks, plus the server's
+ * "terminating connection" (57P01–57P03) and pg's "Connection terminated", which can arrive before the
+ * socket's close event has told the pool.
+ */
+function isConnectionLost(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  if (code === "0A000" && /cached plan must not change result type/.test(String(message))) return "plan";
+  const text = String(message);
+  return (
+    code === "ECONNRESET" ||
+    code === "57P01" ||
+    code === "57P02" ||
+    code === "57P03" ||
+    text === "Query read timeout" ||
+    /SSL SYSCALL error: EOF detected|Connection terminated/i.test(text)
+  );
+}
+
+function staleness(error: unknown, name: string): "plan" | "forgotten" | null {
+  const { code, message, routine } = (error ?? {}) as { code?: string; message?: string; routine?: string };
+  // The routine names the check whatever language the server's messages are in.
+  if (code === "0A000" && (routine === "RevalidateCachedQuery" || /cached plan must not change result type/.test(String(message)))) return "plan";
   if (code === "26000" && String(message).includes(name)) return "forgotten";
   return null;
 }
