@@ -6,6 +6,7 @@ import { bindSchema } from "../database/catalog";
 import { bindMigrationHistory } from "../migrator/historyOptions";
 import { AuthdbError } from "../errors";
 import { waitingOn } from "./activity";
+import { openPostgresReader, plainPostgresConnection } from "./postgresReader";
 import { registerSecrets } from "./secrets";
 import { readSequelizerc } from "./sequelizerc";
 
@@ -49,18 +50,16 @@ export interface Connection {
   label: string;
 }
 
-export async function openConnection(project: Project, options: GlobalOptions, connection: ConnectionOptions = {}, cwd = process.cwd()): Promise<Connection> {
+/** The URL a command connects to and where it came from; its password is masked in all output from here on. */
+function databaseUrl(project: Project, options: GlobalOptions, cwd: string): { url: string; source: UrlSource; base: string } {
   const { url, source } = resolveDatabaseUrl({ flag: options.url, config: project.config.url });
   registerSecrets(urlPasswords(url));
   // A relative SQLite path in the config is relative to the config file, like migrationsDir.
-  const base = source === "config" ? project.baseDir : cwd;
-  let sequelize: Sequelize;
-  waitingOn(`the database ${redactUrl(url)} to answer`);
-  try {
-    sequelize = await connectDatabase(url, {}, base, connection);
-  } catch (error) {
-    throw source === "default" ? explainDefaultUrl(error) : error;
-  }
+  return { url, source, base: source === "config" ? project.baseDir : cwd };
+}
+
+/** Binds what the config says about where authdb's tables and history live; closes the connection if it refuses. */
+async function bindProject(sequelize: Sequelize, project: Project): Promise<void> {
   try {
     // Where authdb's tables live on PostgreSQL (src/database/catalog.ts); refused on MySQL/MariaDB.
     bindSchema(sequelize, project.config.schema);
@@ -70,8 +69,45 @@ export async function openConnection(project: Project, options: GlobalOptions, c
     await closeDatabase(sequelize);
     throw error;
   }
+}
+
+export async function openConnection(project: Project, options: GlobalOptions, connection: ConnectionOptions = {}, cwd = process.cwd()): Promise<Connection> {
+  const { url, source, base } = databaseUrl(project, options, cwd);
+  let sequelize: Sequelize;
+  waitingOn(`the database ${redactUrl(url)} to answer`);
+  try {
+    sequelize = await connectDatabase(url, {}, base, connection);
+  } catch (error) {
+    throw source === "default" ? explainDefaultUrl(error) : error;
+  }
+  await bindProject(sequelize, project);
   const missing = connection.readOnly && isMissingSqliteFile(url, base) ? "; the file does not exist yet, so it reads as empty" : "";
-  return { sequelize, url, source, label: `${redactUrl(url)} (from ${source === "default" ? "the default" : source}${missing})` };
+  return { sequelize, url, source, label: connectionLabel(url, source, missing) };
+}
+
+/** How output names the database: the URL with its password masked, and where it came from. */
+function connectionLabel(url: string, source: UrlSource, note = ""): string {
+  return `${redactUrl(url)} (from ${source === "default" ? "the default" : source}${note})`;
+}
+
+/**
+ * Like withConnection for a command that only reads, on one pg connection without Sequelize
+ * (postgresReader.ts): undefined when the URL is not a plain PostgreSQL one. It reports no failure of
+ * its own: whatever goes wrong, the caller reads again through withConnection, which says what happened.
+ */
+export async function withPostgresReader<T>(project: Project, options: GlobalOptions, body: (connection: Connection) => Promise<T>, cwd = process.cwd()): Promise<{ result: T } | undefined> {
+  const { url, source } = databaseUrl(project, options, cwd);
+  const config = plainPostgresConnection(url);
+  if (!config) return undefined;
+  waitingOn(`the database ${redactUrl(url)} to answer`);
+  const sequelize = await openPostgresReader(config);
+  await bindProject(sequelize, project);
+  try {
+    return { result: await body({ sequelize, url, source, label: connectionLabel(url, source) }) };
+  } finally {
+    waitingOn("the database connection to close");
+    await closeDatabase(sequelize);
+  }
 }
 
 /** A new user who gave no URL must learn that first, not only that a SQLite driver is missing. */

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createJiti } from "jiti";
 import { InvalidInputError } from "../errors";
 
 /**
@@ -57,6 +56,8 @@ function loadInFolder(file: string): unknown {
     } catch (error) {
       // In a "type": "module" package Node may read the file as ESM; jiti reads what it is.
       if (!/ES module scope|ERR_REQUIRE_ESM|ERR_UNKNOWN_FILE_EXTENSION/.test(`${(error as NodeJS.ErrnoException).code} ${(error as Error).message}`)) throw error;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createJiti } = require("jiti") as typeof import("jiti");
       return createJiti(__filename, { moduleCache: false, fsCache: false })(file);
     }
   } catch (error) {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createJiti } from "jiti";
 import type { Schema } from "../schema";
+import { requireCommonJsConfig } from "./requireConfig";
 import type { AuthdbConfig } from "./types";
 import { ConfigError, validateConfig } from "./validateConfig";
 
@@ -24,14 +24,24 @@ export interface LoadedConfig {
   baseDir: string;
 }
 
-/** This package's entry, so a config's `require("authdb")` works even where authdb is not installed (npx, demo). */
-const PACKAGE_ENTRY = path.resolve(__dirname, "..", "index");
+/**
+ * What a config's `require("authdb")` gets, so it works even where authdb is not installed (npx, demo):
+ * this package's API, loaded only as far as the config uses it (packageForConfigs.ts).
+ */
+const PACKAGE_ENTRY = path.resolve(__dirname, "packageForConfigs");
 
 export function findConfigFile(cwd: string): string | undefined {
   return CONFIG_FILE_NAMES.map((name) => path.join(cwd, name)).find((file) => existsSync(file));
 }
 
 async function importConfigFile(file: string): Promise<unknown> {
+  // A CommonJS or JSON config loads with Node's own require, as jiti would load it, without jiti's
+  // transpiler (tens of milliseconds on every command). Anything else, or any failure, goes through
+  // jiti, which reports errors as before.
+  const commonJs = requireCommonJsConfig(file, PACKAGE_ENTRY);
+  if (commonJs) return commonJs.exported;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createJiti } = require("jiti") as typeof import("jiti");
   const jiti = createJiti(__filename, { alias: { authdb: PACKAGE_ENTRY }, moduleCache: false, fsCache: false, tryNative: false });
   try {
     return await jiti.import(file, { default: true });

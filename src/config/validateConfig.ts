@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { buildSchema, identifierProblem, MODEL_NAMES, SchemaConfigError, type Schema } from "../schema";
 import type { AuthdbConfig } from "./types";
 import { InvalidInputError } from "../errors";
@@ -6,20 +6,26 @@ import { InvalidInputError } from "../errors";
 import { foreignPatternProblem } from "../migrator/foreignMigrations";
 import { LOCK_TABLE } from "../migrator/lock/sqliteLock";
 import { CHECKSUM_TABLE } from "../migrator/metaStore";
+import { isPlainlyValidConfig } from "./plainConfig";
 
-const modelRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(MODEL_NAMES), value);
-
-const configShape = z.strictObject({
-  url: z.string().min(1).optional(),
-  migrationsDir: z.string().min(1).optional(),
-  schema: z.string().optional(),
-  tables: modelRecord(z.string()).optional(),
-  // Column specs are checked by the schema builder, which knows Sequelize DataTypes values.
-  extend: modelRecord(z.record(z.string(), z.unknown())).optional(),
-  migrationStorageTableName: z.string().optional(),
-  migrationStorageTableSchema: z.string().optional(),
-  foreignMigrations: z.array(z.string()).optional(),
-});
+/** Built when a config is not plainly valid (plainConfig.ts): zod takes a while to load. */
+function buildConfigShape() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { z } = require("zod") as typeof import("zod");
+  const modelRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(MODEL_NAMES), value);
+  return z.strictObject({
+    url: z.string().min(1).optional(),
+    migrationsDir: z.string().min(1).optional(),
+    schema: z.string().optional(),
+    tables: modelRecord(z.string()).optional(),
+    // Column specs are checked by the schema builder, which knows Sequelize DataTypes values.
+    extend: modelRecord(z.record(z.string(), z.unknown())).optional(),
+    migrationStorageTableName: z.string().optional(),
+    migrationStorageTableSchema: z.string().optional(),
+    foreignMigrations: z.array(z.string()).optional(),
+  });
+}
+let configShape: ReturnType<typeof buildConfigShape> | undefined;
 
 /** A config that cannot be used; the message names the file (when there is one) and the field. */
 export class ConfigError extends InvalidInputError {
@@ -83,8 +89,11 @@ export function validateConfig(input: unknown, file?: string): ValidatedConfig {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     throw new ConfigError(`the config must export an object (module.exports = defineConfig({ … }))`, file);
   }
-  const parsed = configShape.safeParse(input);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue).join("; "), file);
+  if (!isPlainlyValidConfig(input)) {
+    configShape ??= buildConfigShape();
+    const parsed = configShape.safeParse(input);
+    if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue).join("; "), file);
+  }
   const config = input as AuthdbConfig;
   const schemaProblem = config.schema === undefined ? null : postgresSchemaProblem(config.schema);
   if (schemaProblem) throw new ConfigError(`schema: ${JSON.stringify(config.schema)} ${schemaProblem}`, file);

@@ -1,4 +1,6 @@
-import { QueryTypes, type Sequelize } from "sequelize";
+import type { Sequelize } from "sequelize";
+// Sequelize's constants alone (a few lines): `authdb status` reads through this module without loading Sequelize.
+import QueryTypes from "sequelize/lib/query-types";
 import { InvalidInputError } from "../errors";
 import { dialectOf, quoteIdentifier } from "./dialect";
 

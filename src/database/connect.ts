@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { Sequelize, type Options } from "sequelize";
+import type { Options, Sequelize } from "sequelize";
 import { DatabaseUnreachableError, InvalidInputError } from "../errors";
 import { parseDatabaseUrl, redactUrl, type Dialect } from "./databaseUrl";
 
@@ -40,6 +40,9 @@ export function isMissingSqliteFile(url: string, cwd = process.cwd()): boolean {
 export function createSequelize(url: string, overrides: Options = {}, cwd = process.cwd(), connectOptions: ConnectOptions = {}): Sequelize {
   const parsed = parseDatabaseUrl(url, cwd);
   const base: Options = { logging: false, ...overrides };
+  // Required here, not on import: commands that never connect (help, init, create) do not load Sequelize.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Sequelize } = require("sequelize") as typeof import("sequelize");
   try {
     if (parsed.dialect === "sqlite") {
       const storage = connectOptions.readOnly ? readOnlyStorage(parsed.storage!) : parsed.storage;

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import { COLUMN_TYPES, MODEL_NAMES, type Schema } from "../schema";
 
@@ -13,31 +12,37 @@ export const SNAPSHOT_FILE = "authdb.snapshot.json";
 const FORMAT = "authdb-schema-snapshot";
 const VERSION = 1;
 
-const column = z
-  .object({
-    attribute: z.string().min(1),
-    column: z.string().min(1),
-    type: z.enum(COLUMN_TYPES),
-    length: z.number().int().positive().optional(),
-    precision: z.number().int().positive().optional(),
-    scale: z.number().int().nonnegative().optional(),
-    allowNull: z.boolean(),
-    primaryKey: z.boolean().optional(),
-    defaultValue: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-    references: z.object({ table: z.string().min(1), column: z.string().min(1), onDelete: z.literal("CASCADE") }).strict().optional(),
-    custom: z.boolean().optional(),
-  })
-  .strict();
-const index = z.object({ name: z.string().min(1), columns: z.array(z.string().min(1)).min(1), unique: z.boolean() }).strict();
-const table = z.object({ model: z.enum(MODEL_NAMES), table: z.string().min(1), columns: z.array(column).min(1), indexes: z.array(index) }).strict();
-const snapshot = z
-  .object({
-    format: z.literal(FORMAT),
-    version: z.literal(VERSION),
-    note: z.string().optional(),
-    tables: z.object(Object.fromEntries(MODEL_NAMES.map((model) => [model, table])) as Record<(typeof MODEL_NAMES)[number], typeof table>).strict(),
-  })
-  .strict();
+/** The file's shape, built when a snapshot is first read: zod takes a while to load, and most commands read none. */
+function buildSnapshotShape() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { z } = require("zod") as typeof import("zod");
+  const column = z
+    .object({
+      attribute: z.string().min(1),
+      column: z.string().min(1),
+      type: z.enum(COLUMN_TYPES),
+      length: z.number().int().positive().optional(),
+      precision: z.number().int().positive().optional(),
+      scale: z.number().int().nonnegative().optional(),
+      allowNull: z.boolean(),
+      primaryKey: z.boolean().optional(),
+      defaultValue: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+      references: z.object({ table: z.string().min(1), column: z.string().min(1), onDelete: z.literal("CASCADE") }).strict().optional(),
+      custom: z.boolean().optional(),
+    })
+    .strict();
+  const index = z.object({ name: z.string().min(1), columns: z.array(z.string().min(1)).min(1), unique: z.boolean() }).strict();
+  const table = z.object({ model: z.enum(MODEL_NAMES), table: z.string().min(1), columns: z.array(column).min(1), indexes: z.array(index) }).strict();
+  return z
+    .object({
+      format: z.literal(FORMAT),
+      version: z.literal(VERSION),
+      note: z.string().optional(),
+      tables: z.object(Object.fromEntries(MODEL_NAMES.map((model) => [model, table])) as Record<(typeof MODEL_NAMES)[number], typeof table>).strict(),
+    })
+    .strict();
+}
+let snapshotShape: ReturnType<typeof buildSnapshotShape> | undefined;
 
 export function snapshotPath(migrationsDir: string): string {
   return path.join(migrationsDir, SNAPSHOT_FILE);
@@ -80,7 +85,8 @@ export function readSnapshot(migrationsDir: string): Schema | null {
   } catch (error) {
     throw new SnapshotError(`${file} is not valid JSON (${(error as Error).message})`, way);
   }
-  const result = snapshot.safeParse(parsed);
+  snapshotShape ??= buildSnapshotShape();
+  const result = snapshotShape.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new SnapshotError(`${file} is not an authdb schema snapshot: ${issue.path.join(".") || "(top level)"}: ${issue.message}`, way);

@@ -1,4 +1,6 @@
-import { DataTypes, QueryTypes, type Sequelize } from "sequelize";
+import type { Sequelize } from "sequelize";
+// Sequelize's constants alone (a few lines): `authdb status` reads through this module without loading Sequelize.
+import QueryTypes from "sequelize/lib/query-types";
 import { dialectOf, fromDatabaseDate, quoteIdentifier, toDatabaseDate } from "../database";
 import { configuredSchema, qualifiedName, requireSchema, resolveSchema, tableExists } from "../database/catalog";
 import { withTableRight } from "../database/permissions";
@@ -96,6 +98,9 @@ export class MetaStore {
     const names = await this.resolve();
     // sequelize-cli creates its migrationStorageTableSchema too.
     if (names.schema && names.schema !== schema) await this.sequelize.query(`CREATE SCHEMA IF NOT EXISTS ${this.q(names.schema)}`);
+    // Required here: only a run that may create tables needs Sequelize's data types.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DataTypes } = require("sequelize") as typeof import("sequelize");
     const qi = this.sequelize.getQueryInterface();
     const target = (tableName: string) => (names.schema ? { tableName, schema: names.schema } : tableName);
     if (!(await this.tableExists(names.metaTable))) {

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { createJiti } from "jiti";
 import type { QueryInterface } from "sequelize";
 import { InvalidInputError } from "../errors";
 import { renderMigrationSet, schemaAtLevel } from "../migrations/migrationSet";
@@ -39,7 +38,13 @@ const DECLARATIONS = /\.d\.[cm]?ts$|\.map$/;
 /** A name `authdb create` would give (a 14-digit UTC timestamp), whatever its extension. */
 const MIGRATION_NAME = /^\d{14}-/;
 
-const jiti = createJiti(__filename, { moduleCache: false, fsCache: false, interopDefault: false });
+let loader: ReturnType<typeof import("jiti").createJiti> | undefined;
+/** Created on first use: most folders hold CommonJS files only, and `authdb status` loads none. */
+function jiti(file: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loader ??= (require("jiti") as typeof import("jiti")).createJiti(__filename, { moduleCache: false, fsCache: false, interopDefault: false });
+  return loader(file);
+}
 
 function isMigrationFile(name: string): boolean {
   return !name.startsWith(".") && !DECLARATIONS.test(name) && (REQUIRED.test(name) || COMPILED.test(name));

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { defaultValueProblem } from "./columnDefault";
 import { ColumnSizeError, resolveColumnSize, type SizeField } from "./columnSize";
 import { describeValue } from "./describeValue";
@@ -40,16 +40,24 @@ export class CustomColumnError extends Error {
 
 const COLUMN_OPTIONS = ["type", "allowNull", "unique", "defaultValue", "length", "precision", "scale"] as const;
 
-/** The shape of `{ type, … }` with exact types; ranges depend on the type and are checked by resolveColumnSize. */
-const columnObjectShape = z.strictObject({
-  type: z.unknown(),
-  allowNull: z.boolean({ error: "must be true or false" }).optional(),
-  unique: z.boolean({ error: "must be true or false" }).optional(),
-  defaultValue: z.union([z.string(), z.number(), z.boolean(), z.null()], { error: "must be a string, a finite number, true, false or null" }).optional(),
-  length: z.number({ error: "must be a number" }).int({ error: "must be an integer" }).optional(),
-  precision: z.number({ error: "must be a number" }).int({ error: "must be an integer" }).optional(),
-  scale: z.number({ error: "must be a number" }).int({ error: "must be an integer" }).optional(),
-});
+/**
+ * The shape of `{ type, … }` with exact types; ranges depend on the type and are checked by resolveColumnSize.
+ * Built on first use: zod takes a while to load, and most configs have no column in this form.
+ */
+function buildColumnObjectShape() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { z } = require("zod") as typeof import("zod");
+  return z.strictObject({
+    type: z.unknown(),
+    allowNull: z.boolean({ error: "must be true or false" }).optional(),
+    unique: z.boolean({ error: "must be true or false" }).optional(),
+    defaultValue: z.union([z.string(), z.number(), z.boolean(), z.null()], { error: "must be a string, a finite number, true, false or null" }).optional(),
+    length: z.number({ error: "must be a number" }).int({ error: "must be an integer" }).optional(),
+    precision: z.number({ error: "must be a number" }).int({ error: "must be an integer" }).optional(),
+    scale: z.number({ error: "must be a number" }).int({ error: "must be an integer" }).optional(),
+  });
+}
+let columnObjectShape: ReturnType<typeof buildColumnObjectShape> | undefined;
 
 function isDataTypeLike(value: unknown): value is DataTypeLike {
   return (typeof value === "function" || (typeof value === "object" && value !== null)) && typeof (value as DataTypeLike).key === "string";
@@ -81,7 +89,8 @@ function isColumnObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !isDataTypeLike(value) && "type" in value;
 }
 
-function parseColumnObject(input: Record<string, unknown>): z.infer<typeof columnObjectShape> {
+function parseColumnObject(input: Record<string, unknown>): z.infer<ReturnType<typeof buildColumnObjectShape>> {
+  columnObjectShape ??= buildColumnObjectShape();
   const parsed = columnObjectShape.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -1,8 +1,6 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { applyBaseline, BaselineBlockedError, LAYOUT_NAMES, planBaseline, type BaselinePlan } from "../../baseline";
-import { withGlobalOptions, parseSeconds } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions } from "../project";
 import { printDifferences } from "./check";
@@ -53,7 +51,7 @@ function printBlocked(output: Output, error: BaselineBlockedError): void {
   }
 }
 
-async function baselineCommand(options: BaselineOptions): Promise<void> {
+export async function baselineCommand(options: BaselineOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const project = await openProject(options);
@@ -117,24 +115,4 @@ async function baselineCommand(options: BaselineOptions): Promise<void> {
     },
     { readOnly: Boolean(options.dryRun) },
   );
-}
-
-export function registerBaseline(program: Command): void {
-  withGlobalOptions(
-    program
-      .command("baseline")
-      .description("adopt an existing database: record the migrations its tables already reflect, and write the one that converts an older layout")
-      .option("--dry-run", "show what would be recorded and what the follow-up migration will change; write nothing")
-      .option("--lock-timeout <seconds>", "how long to wait for another run's migration lock (exit code 3 after)", parseSeconds, 60)
-      .addHelpText(
-        "after",
-        `
-Recognises a database with authdb's tables but no history, and the layouts @auth/sequelize-adapter's
-sync() creates (default models, custom models with extra columns declared in extend, with or without
-timestamps). Anything else: the differences are listed, nothing is written, exit 5. Rows a conversion
-would not keep (duplicate (provider, provider_account_id) pairs, NULLs in a column that becomes NOT NULL)
-are listed and nothing is written, exit 5. A database that already has this folder's history: exit 2.
-See docs/adopting-an-existing-database.md.`,
-      ),
-  ).action(baselineCommand);
 }

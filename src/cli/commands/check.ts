@@ -1,11 +1,9 @@
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { AuthdbError, ExitCode } from "../../errors";
 import { dialectOf } from "../../database";
 import { diffSchema, expectedSchema, introspectDatabase, listApplicationTables, type Difference } from "../../introspect";
 import { readMigrationDir, readMigrationStatus } from "../../migrator";
 import { tablesInOrder } from "../../schema";
-import { withGlobalOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions } from "../project";
 
@@ -25,7 +23,7 @@ export function printDifferences(output: Output, differences: Difference[], inde
   }
 }
 
-async function checkCommand(options: CheckOptions): Promise<void> {
+export async function checkCommand(options: CheckOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const project = await openProject(options);
@@ -74,13 +72,4 @@ async function checkCommand(options: CheckOptions): Promise<void> {
       throw new AuthdbError(`${status.pending.length} pending migration${status.pending.length === 1 ? "" : "s"}: ${status.pending.join(", ")}`, ExitCode.pending, "Run `npx authdb migrate`.");
     }
   }, { readOnly: true });
-}
-
-export function registerCheck(program: Command): void {
-  withGlobalOptions(
-    program
-      .command("check")
-      .description("compare the live database with the schema from config, and list pending migrations (read-only)")
-      .option("--strict", "also report tables the schema does not know (default: only the Auth.js tables are compared)"),
-  ).action(checkCommand);
 }

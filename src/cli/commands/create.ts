@@ -1,18 +1,16 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { InvalidInputError } from "../../errors";
 import { migrationExtension } from "../../migrations/moduleSystem";
 import { migrationFileName, renderEmptyMigration } from "../../migrations/renderMigration";
 import { readMigrationDir } from "../../migrator";
-import { withGlobalOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, type GlobalOptions } from "../project";
 
 const MAX_FILE_NAME_LENGTH = 120;
 
-async function create(name: string, options: GlobalOptions): Promise<void> {
+export async function create(name: string, options: GlobalOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const project = await openProject(options);
@@ -43,13 +41,4 @@ async function create(name: string, options: GlobalOptions): Promise<void> {
   output.line(`Done in ${formatDuration(performance.now() - started)}.`);
   output.next("write its up() and down(), then run `npx authdb migrate`.");
   output.result({ command: "create", file });
-}
-
-export function registerCreate(program: Command): void {
-  withGlobalOptions(
-    program
-      .command("create")
-      .description('create an empty, timestamped migration file (.cjs in a "type": "module" project, else .js)')
-      .argument("<name>", "what the migration does, e.g. add-phone-number"),
-  ).action(create);
 }

@@ -1,8 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { InvalidInputError } from "../../errors";
 import { readMigrationDir, revertMigrations } from "../../migrator";
-import { parsePositiveInteger, withGlobalOptions, withRunOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, withConnection, type GlobalOptions } from "../project";
 import { printDryRun, reportMigratorEvent } from "../runOutput";
@@ -17,7 +15,7 @@ interface DownOptions extends GlobalOptions {
   stallTimeout: number;
 }
 
-async function downCommand(options: DownOptions): Promise<void> {
+export async function downCommand(options: DownOptions): Promise<void> {
   if (options.step !== undefined && options.to !== undefined) throw new InvalidInputError("--step and --to cannot be used together", "Use one of them.");
   const output = new Output({ json: options.json });
   const started = performance.now();
@@ -57,19 +55,4 @@ async function downCommand(options: DownOptions): Promise<void> {
       durationMs: Math.round(total),
     });
   });
-}
-
-export function registerDown(program: Command): void {
-  withRunOptions(
-    withGlobalOptions(
-      program
-        .command("down")
-        .description("revert applied migrations, newest first (default: the last one)")
-        .option("--step <n>", "revert the last n migrations", parsePositiveInteger)
-        .option("--to <name>", "revert down to and including this migration; --to 0 reverts all")
-        .option("--dry-run", "print the SQL the reverts would run, then roll back")
-        .option("--allow-changed", "run even if an applied migration's file changed or is missing")
-        .option("--accept-data-loss", "revert even when that drops tables or columns holding data (without it, such a revert is refused, exit code 1)"),
-    ),
-  ).action(downCommand);
 }

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { InvalidArgumentError, type Command } from "commander";
 import type { Dialect } from "../../database";
 import { AuthdbError, ExitCode, InvalidInputError } from "../../errors";
 import { migrationExtension } from "../../migrations/moduleSystem";
@@ -14,8 +13,6 @@ import { schemaAtLevel } from "../../migrations/migrationSet";
 import type { SchemaChange } from "../../migrations/schemaChange";
 import { snapshotPath, writeSnapshot } from "../../migrations/snapshot";
 import { readMigrationDir } from "../../migrator";
-import { MODEL_NAMES, type ModelName } from "../../schema";
-import { withGlobalOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, type GlobalOptions, type Project } from "../project";
 
@@ -26,21 +23,6 @@ interface GenerateOptions extends GlobalOptions {
   allowDestructive?: boolean;
   rename: ColumnRename[];
   resetSnapshot?: boolean;
-}
-
-const DIALECTS: Dialect[] = ["postgres", "sqlite", "mysql", "mariadb"];
-
-function parseRename(value: string, previous: ColumnRename[]): ColumnRename[] {
-  const match = /^(\w+)\.(\w+)=(\w+)$/.exec(value.trim());
-  if (!match || !(MODEL_NAMES as readonly string[]).includes(match[1])) {
-    throw new InvalidArgumentError(`expected Model.oldName=newName with Model one of ${MODEL_NAMES.join(", ")}, e.g. User.phone=phoneNumber`);
-  }
-  return [...previous, { model: match[1] as ModelName, from: match[2], to: match[3] }];
-}
-
-function parseDialect(value: string): Dialect {
-  if (!(DIALECTS as string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${DIALECTS.join(", ")}`);
-  return value as Dialect;
 }
 
 interface PlannedFile {
@@ -89,7 +71,7 @@ function refuseRisks(plan: SchemaPlan): void {
   );
 }
 
-async function generate(name: string | undefined, options: GenerateOptions): Promise<void> {
+export async function generate(name: string | undefined, options: GenerateOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const project = await openProject(options);
@@ -186,19 +168,4 @@ function resetSnapshot(project: Project, output: Output, started: number): void 
   output.line(`Done in ${formatDuration(performance.now() - started)}.`);
   output.next("run `npx authdb check` against a migrated database to confirm it matches, then `npx authdb generate` for authdb's own newer tables or indexes.");
   output.result({ command: "generate", resetSnapshot: true, snapshot: file, durationMs: Math.round(performance.now() - started) });
-}
-
-export function registerGenerate(program: Command): void {
-  withGlobalOptions(
-    program
-      .command("generate")
-      .description("write a migration for what changed in the config since the last one (diffs authdb.snapshot.json with the config)")
-      .argument("[name]", "what the migration does, e.g. add-role (default: schema-change)")
-      .option("--check", "write nothing; exit 4 when the config has changes no migration holds yet (for CI)")
-      .option("--dry-run", "print the migration it would write; write nothing")
-      .option("--sql <dialect>", "print the SQL of the migration for postgres, sqlite, mysql or mariadb; write nothing", parseDialect)
-      .option("--allow-destructive", "write steps that can lose data or fail on existing rows (drops, narrowing, NOT NULL)")
-      .option("--rename <Model.old=new>", "a column was renamed, not dropped and added: rename it in place and keep its data (repeatable)", parseRename, [])
-      .option("--reset-snapshot", "write only authdb.snapshot.json, from today's config (when it was lost)"),
-  ).action(generate);
 }

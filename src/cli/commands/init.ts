@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { findConfigFile } from "../../config";
 import { AuthdbError, ExitCode, InvalidInputError } from "../../errors";
 import { DEFAULT_SQLITE_URL, isMissingSqliteFile, resolveDatabaseUrl, type UrlSource } from "../../database";
@@ -12,7 +11,6 @@ import { MetaStore, readMigrationDir } from "../../migrator";
 import { findInitialMigration } from "../../migrations/initialMigrationFile";
 import { migrationExtension, projectModuleSystem } from "../../migrations/moduleSystem";
 import { tablesInOrder } from "../../schema";
-import { withGlobalOptions } from "../options";
 import { sequelizercMigrationsDir } from "../sequelizerc";
 import { Output, formatDuration } from "../output";
 import { DEFAULT_MIGRATIONS_DIR, openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
@@ -37,7 +35,7 @@ function writeConfigIfMissing(options: InitOptions, output: Output): { file: str
   return { file, created: true };
 }
 
-async function init(options: InitOptions): Promise<void> {
+export async function init(options: InitOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const config = writeConfigIfMissing(options, output);
@@ -138,14 +136,4 @@ async function refuseOverwritingApplied(project: Project, options: InitOptions, 
     { readOnly: true },
   );
   return true;
-}
-
-export function registerInit(program: Command): void {
-  withGlobalOptions(
-    program
-      .command("init")
-      .description("write authdb.config.js (if missing) and the migration that creates the Auth.js tables")
-      .option("--force", "render the initial migration files again (refused when the database at hand has applied them)")
-      .option("--migrations-dir <dir>", "where to write migrations (default: config migrationsDir, else ./migrations)"),
-  ).action(init);
 }

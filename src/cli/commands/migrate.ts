@@ -1,9 +1,7 @@
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { InvalidInputError } from "../../errors";
 import { unmigratedConfigChanges, warnUnmigratedConfigChanges } from "../configChanges";
 import { MetaStore, readMigrationDir, applyMigrations, type MigrationUnit } from "../../migrator";
-import { withGlobalOptions, withRunOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
 import { printDryRun, reportMigratorEvent } from "../runOutput";
@@ -25,7 +23,7 @@ function migrationUnits(project: Project): MigrationUnit[] {
   return units;
 }
 
-async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
+export async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const project = await openProject(options);
@@ -73,17 +71,4 @@ async function migrateCommand(options: MigrateCommandOptions): Promise<void> {
       durationMs: Math.round(total),
     });
   });
-}
-
-export function registerMigrate(program: Command): void {
-  withRunOptions(
-    withGlobalOptions(
-      program
-        .command("migrate")
-        .description("apply pending migrations, each in its own transaction, under a database lock")
-        .option("--to <name>", "apply up to and including this migration")
-        .option("--dry-run", "print the SQL each pending migration would run, then roll back")
-        .option("--allow-changed", "run even if an applied migration's file changed or is missing"),
-    ),
-  ).action(migrateCommand);
 }

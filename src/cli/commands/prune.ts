@@ -1,10 +1,8 @@
 import { performance } from "node:perf_hooks";
-import { InvalidArgumentError, type Command } from "commander";
 import { SchemaNotMigratedError } from "../../adapter";
 import { isMissingSqliteFile, resolveDatabaseUrl } from "../../database";
 import { AuthdbError, ExitCode } from "../../errors";
-import { DEFAULT_BATCH_SIZE, prune, type PruneEvent, type PruneResult } from "../../prune";
-import { withGlobalOptions } from "../options";
+import { prune, type PruneEvent, type PruneResult } from "../../prune";
 import { Output, formatDuration } from "../output";
 import { openProject, withConnection, type GlobalOptions, type Project } from "../project";
 
@@ -19,14 +17,6 @@ const PROGRESS_EVERY_MS = 1000;
 const count = (n: number) => n.toLocaleString("en-US");
 const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? "" : "es"}`;
 const batches = (n: number) => plural(n, "batch");
-
-export function parseBatchSize(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError(`expected a whole number of rows of at least 1, e.g. ${DEFAULT_BATCH_SIZE} (the default)`);
-  }
-  return n;
-}
 
 /**
  * A SQLite file that does not exist is certainly not migrated: open it read-only (an empty database), so
@@ -74,7 +64,7 @@ function summary(result: PruneResult): string {
   return result.rows ? `Removed ${count(result.rows)} expired row${result.rows === 1 ? "" : "s"} in ${batches(result.batches)} (${took}).` : `No expired rows to remove (${took}).`;
 }
 
-async function pruneCommand(options: PruneCommandOptions): Promise<void> {
+export async function pruneCommand(options: PruneCommandOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const project = await openProject(options);
@@ -113,14 +103,4 @@ async function pruneCommand(options: PruneCommandOptions): Promise<void> {
     },
     { readOnly: opensReadOnly(project, options) },
   );
-}
-
-export function registerPrune(program: Command): void {
-  withGlobalOptions(
-    program
-      .command("prune")
-      .description("delete expired sessions and verification tokens in small batches, while sign-ins go on")
-      .option("--dry-run", "count the expired rows and the batches it would take; delete nothing")
-      .option("--batch-size <rows>", "rows per DELETE statement, each its own short transaction", parseBatchSize, DEFAULT_BATCH_SIZE),
-  ).action(pruneCommand);
 }

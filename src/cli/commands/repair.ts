@@ -1,8 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { describeHolder, readMigrationDir } from "../../migrator";
 import { repairChecksums } from "../../migrator/repair";
-import { parseSeconds, withGlobalOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions } from "../project";
 
@@ -13,7 +11,7 @@ interface RepairCommandOptions extends GlobalOptions {
 
 const short = (checksum: string) => checksum.slice(0, 12);
 
-async function repairCommand(names: string[], options: RepairCommandOptions): Promise<void> {
+export async function repairCommand(names: string[], options: RepairCommandOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const project = await openProject(options);
@@ -56,15 +54,4 @@ async function repairCommand(names: string[], options: RepairCommandOptions): Pr
       durationMs: Math.round(total),
     });
   });
-}
-
-export function registerRepair(program: Command): void {
-  withGlobalOptions(
-    program
-      .command("repair")
-      .argument("[names...]", "applied migrations to repair (default: every applied migration whose file changed)")
-      .description("accept an intentional edit of an applied migration: record its file's current checksum, so it is no longer reported changed (exit 6)")
-      .option("--dry-run", "list what would be recorded; change nothing")
-      .option("--lock-timeout <seconds>", "how long to wait for another run's migration lock (exit code 3 after)", parseSeconds, 60),
-  ).action(repairCommand);
 }

@@ -1,11 +1,13 @@
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { AuthdbError, ExitCode } from "../../errors";
-import { checksumMismatchHint, describeHolder, readMigrationDir, readMigrationStatus, type AppliedState, type MigrationStatus } from "../../migrator";
+// The migrator's files, not its index: that loads the runner (Umzug), which status never needs.
+import { describeHolder } from "../../migrator/lock";
+import { readMigrationDir } from "../../migrator/migrationSource";
+import { readMigrationStatus, type AppliedState, type MigrationStatus } from "../../migrator/migrationStatus";
+import { checksumMismatchHint } from "../../migrator/verifyChecksums";
 import { unmigratedConfigChanges, warnUnmigratedConfigChanges } from "../configChanges";
-import { withGlobalOptions } from "../options";
 import { Output, formatDuration } from "../output";
-import { openProject, relativePath, withConnection, type GlobalOptions } from "../project";
+import { openProject, relativePath, withConnection, withPostgresReader, type Connection, type GlobalOptions, type Project } from "../project";
 
 interface StatusOptions extends GlobalOptions {
   check?: boolean;
@@ -54,44 +56,44 @@ function checkFailure(status: MigrationStatus): AuthdbError | null {
   return null;
 }
 
-async function statusCommand(options: StatusOptions): Promise<void> {
+/**
+ * What is applied and pending, and how output names the database. On a plain PostgreSQL URL it reads
+ * through one pg connection (loading Sequelize would otherwise be most of the command's time); elsewhere,
+ * and after any failure of that way, through Sequelize like every command, which then reports the failure.
+ */
+async function readStatus(project: Project, options: StatusOptions): Promise<{ status: MigrationStatus; label: string }> {
+  const read = async ({ sequelize, label }: Connection) => ({ status: await readMigrationStatus(sequelize, readMigrationDir(project.migrationsDir)), label });
+  const quick = await withPostgresReader(project, options, read).catch(() => undefined);
+  return quick ? quick.result : withConnection(project, options, read, { readOnly: true });
+}
+
+export async function statusCommand(options: StatusOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const project = await openProject(options);
-  await withConnection(project, options, async ({ sequelize, label }) => {
-    const status = await readMigrationStatus(sequelize, readMigrationDir(project.migrationsDir));
-    output.line(`Database: ${label}`);
-    output.line(`Migrations: ${relativePath(project.migrationsDir)}${project.migrationsDirFrom ? ` (from ${relativePath(project.migrationsDirFrom)})` : ""}`);
-    printStatus(output, status);
-    output.line(
-      `${status.applied.length} applied${foreignCount(status)}, ${status.pending.length} pending. Lock: ${status.lock.held ? `held by ${describeHolder(status.lock.holder ?? null)}` : "free"}. (${formatDuration(performance.now() - started)})`,
-    );
-    const configChanges = unmigratedConfigChanges(project);
-    warnUnmigratedConfigChanges(output, configChanges);
-    if (status.pending.length) output.next(`run \`npx authdb migrate\` to apply ${status.pending.length === 1 ? "it" : "them"}.`);
-    output.result({
-      command: "status",
-      database: label,
-      migrationsDir: project.migrationsDir,
-      applied: status.applied.map((m) => ({ name: m.name, appliedAt: m.appliedAt?.toISOString() ?? null, state: m.state, ...(m.foreignPattern ? { foreignPattern: m.foreignPattern } : {}) })),
-      pending: status.pending,
-      unmigratedConfigChanges: configChanges ?? [],
-      lock: status.lock.held
-        ? { held: true, pid: status.lock.holder?.pid ?? null, host: status.lock.holder?.host ?? null, command: status.lock.holder?.command ?? null, since: status.lock.holder?.since?.toISOString() ?? null }
-        : { held: false },
-    });
-    if (options.check) {
-      const failure = checkFailure(status);
-      if (failure) throw failure;
-    }
-  }, { readOnly: true });
-}
-
-export function registerStatus(program: Command): void {
-  withGlobalOptions(
-    program
-      .command("status")
-      .description("list applied and pending migrations, files changed since applied, and the lock holder")
-      .option("--check", "exit 4 when migrations are pending, 6 when an applied file changed or is missing (for CI gates)"),
-  ).action(statusCommand);
+  const { status, label } = await readStatus(project, options);
+  output.line(`Database: ${label}`);
+  output.line(`Migrations: ${relativePath(project.migrationsDir)}${project.migrationsDirFrom ? ` (from ${relativePath(project.migrationsDirFrom)})` : ""}`);
+  printStatus(output, status);
+  output.line(
+    `${status.applied.length} applied${foreignCount(status)}, ${status.pending.length} pending. Lock: ${status.lock.held ? `held by ${describeHolder(status.lock.holder ?? null)}` : "free"}. (${formatDuration(performance.now() - started)})`,
+  );
+  const configChanges = unmigratedConfigChanges(project);
+  warnUnmigratedConfigChanges(output, configChanges);
+  if (status.pending.length) output.next(`run \`npx authdb migrate\` to apply ${status.pending.length === 1 ? "it" : "them"}.`);
+  output.result({
+    command: "status",
+    database: label,
+    migrationsDir: project.migrationsDir,
+    applied: status.applied.map((m) => ({ name: m.name, appliedAt: m.appliedAt?.toISOString() ?? null, state: m.state, ...(m.foreignPattern ? { foreignPattern: m.foreignPattern } : {}) })),
+    pending: status.pending,
+    unmigratedConfigChanges: configChanges ?? [],
+    lock: status.lock.held
+      ? { held: true, pid: status.lock.holder?.pid ?? null, host: status.lock.holder?.host ?? null, command: status.lock.holder?.command ?? null, since: status.lock.holder?.since?.toISOString() ?? null }
+      : { held: false },
+  });
+  if (options.check) {
+    const failure = checkFailure(status);
+    if (failure) throw failure;
+  }
 }

@@ -1,11 +1,9 @@
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import type { Sequelize } from "sequelize";
 import { AuthdbError, ExitCode, InvalidInputError } from "../../errors";
 import { diffSchema, introspectDatabase, listApplicationTables, type DatabaseSchema, type Difference } from "../../introspect";
 import { MetaStore, applyMigrations, readMigrationDir, revertMigrations, type MigrationUnit } from "../../migrator";
 import { tablesInOrder } from "../../schema";
-import { withGlobalOptions, withRunOptions } from "../options";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
 import { printDifferences } from "./check";
@@ -80,7 +78,7 @@ async function assertScratch(sequelize: Sequelize, project: Project, options: Ve
   }
 }
 
-async function verifyCommand(options: VerifyOptions): Promise<void> {
+export async function verifyCommand(options: VerifyOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
   const url = requireExplicitUrl(options);
@@ -184,15 +182,4 @@ async function verifyCommand(options: VerifyOptions): Promise<void> {
         );
     throw error;
   });
-}
-
-export function registerVerify(program: Command): void {
-  withRunOptions(
-    withGlobalOptions(
-      program
-        .command("verify")
-        .description("on a scratch database, apply, revert and re-apply every migration, checking each down undoes its up")
-        .option("--force", "run although the database already has authdb tables or applied migrations (they are reverted first)"),
-    ),
-  ).action(verifyCommand);
 }

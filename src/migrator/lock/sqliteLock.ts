@@ -1,4 +1,6 @@
-import { DataTypes, QueryTypes, Transaction, type Sequelize } from "sequelize";
+import type { Sequelize, Transaction } from "sequelize";
+// Sequelize's constants alone (a few lines): `authdb status` reads through this module without loading Sequelize.
+import QueryTypes from "sequelize/lib/query-types";
 import { fromDatabaseDate, quoteIdentifier, toDatabaseDate } from "../../database";
 import { LockLostError } from "../../errors";
 import type { HeldLock, LockDriver, LockHolder, LockIdentity } from "./types";
@@ -77,6 +79,9 @@ export function sqliteLockDriver(sequelize: Sequelize, identity: LockIdentity, o
 
   return {
     async tryAcquire(): Promise<HeldLock | null> {
+      // Required here: only taking the lock needs Sequelize's data types and transactions (readHolder does not).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { DataTypes, Transaction } = require("sequelize") as typeof import("sequelize");
       let createdTable = false;
       try {
         const holder = await readRow();
