@@ -21,27 +21,34 @@ const sequelizeLogsArray = (line: string) => line.includes('"users" WHERE "id" =
 
 const newUser = (email = `${randomUUID()}@example.com`) => ({ id: randomUUID(), email, emailVerified: null, name: "Query Path" });
 
-describe.each(targets)("the adapter's driver path (%s)", (_label, create) => {
+/**
+ * A database migrated with CONFIG for one describe block, dropped after it with every instance opened on it.
+ * `connect` opens an instance with a pool of one and a short `acquire`, so that a leaked connection fails fast.
+ */
+function useMigratedDatabase(create: () => Promise<TestDatabase> | TestDatabase, beforeDrop?: (database: TestDatabase) => Promise<unknown>) {
   let database: TestDatabase;
   const open: Sequelize[] = [];
-  /** An instance on the suite's database; `pool.acquire` is short so that a leaked connection fails fast. */
-  const connect = (options: Options = {}) => {
-    const sequelize = new Sequelize(database.url, { logging: false, ...options, pool: { max: 1, acquire: 3_000, ...options.pool } });
-    open.push(sequelize);
-    return sequelize;
-  };
-
   beforeAll(async () => {
     database = await create();
     const setup = new Sequelize(database.url, { logging: false });
     await migrate(setup, CONFIG);
     await setup.close();
   });
-
   afterAll(async () => {
     for (const sequelize of open) await sequelize.close().catch(() => undefined);
+    await beforeDrop?.(database).catch(() => undefined);
     await database.drop();
   });
+  const track = (sequelize: Sequelize) => (open.push(sequelize), sequelize);
+  return {
+    url: () => database.url,
+    track,
+    connect: (options: Options = {}) => track(new Sequelize(database.url, { logging: false, ...options, pool: { max: 1, acquire: 3_000, ...options.pool } })),
+  };
+}
+
+describe.each(targets)("the adapter's driver path (%s)", (_label, create) => {
+  const { connect } = useMigratedDatabase(create);
 
   test("a pool of one connection survives 1,000 calls of which a third fail, and serves the next call", async () => {
     const adapter = SequelizeAdapter(connect(), CONFIG);
@@ -127,28 +134,12 @@ describe.each(targets)("the adapter's driver path (%s)", (_label, create) => {
 });
 
 describe("the adapter's driver path (PostgreSQL only)", () => {
-  let database: TestDatabase;
-  const open: Sequelize[] = [];
-  const connect = (options: Options = {}) => {
-    const sequelize = new Sequelize(database.url, { logging: false, ...options, pool: { max: 1, acquire: 3_000, ...options.pool } });
-    open.push(sequelize);
-    return sequelize;
-  };
+  const { connect, track, url } = useMigratedDatabase(
+    () => createPostgresDatabase("adapter_query_path_pg"),
+    (database) => pgQuery(database.url, "DROP ROLE IF EXISTS authdb_reader_qp"),
+  );
   const preparedNames = async (sequelize: Sequelize) =>
     (await sequelize.query<{ name: string }>("SELECT name FROM pg_prepared_statements", { type: QueryTypes.SELECT })).map((r) => r.name);
-
-  beforeAll(async () => {
-    database = await createPostgresDatabase("adapter_query_path_pg");
-    const setup = new Sequelize(database.url, { logging: false });
-    await migrate(setup, CONFIG);
-    await setup.close();
-  });
-
-  afterAll(async () => {
-    for (const sequelize of open) await sequelize.close().catch(() => undefined);
-    await pgQuery(database.url, "DROP ROLE IF EXISTS authdb_reader_qp").catch(() => undefined);
-    await database.drop();
-  });
 
   test("a statement that never got a connection (pool acquire timeout) is not logged, and the pool recovers", async () => {
     const lines: string[] = [];
@@ -186,12 +177,12 @@ describe("the adapter's driver path (PostgreSQL only)", () => {
     const user = await adapter.createUser({ ...newUser(), phoneNumber: "+1 555" } as never);
     expect(await adapter.getUser(user.id)).toMatchObject({ phoneNumber: "+1 555" });
     // What a deploy's `authdb migrate` does from another process while the app keeps running.
-    await pgQuery(database.url, 'ALTER TABLE users ALTER COLUMN phone_number TYPE varchar(80)');
+    await pgQuery(url(), 'ALTER TABLE users ALTER COLUMN phone_number TYPE varchar(80)');
     try {
       expect(await adapter.getUser(user.id)).toMatchObject({ phoneNumber: "+1 555" });
       expect(await adapter.getUserByEmail(user.email!)).toMatchObject({ id: user.id });
     } finally {
-      await pgQuery(database.url, 'ALTER TABLE users ALTER COLUMN phone_number TYPE varchar(40)');
+      await pgQuery(url(), 'ALTER TABLE users ALTER COLUMN phone_number TYPE varchar(40)');
     }
   });
 
@@ -210,7 +201,7 @@ describe("the adapter's driver path (PostgreSQL only)", () => {
   test("a connection the server killed is replaced: the next call succeeds on a new one", async () => {
     const adapter = SequelizeAdapter(connect(), CONFIG);
     const user = await adapter.createUser(newUser());
-    await pgQuery(database.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    await pgQuery(url(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
     // The killed connection either errors once (the server's message, no hang) or was already discarded.
     const first = await adapter.getUser(user.id).catch((error: Error) => error);
     if (first instanceof Error) expect(first.message).toMatch(/terminat|Connection|closed/i);
@@ -219,12 +210,12 @@ describe("the adapter's driver path (PostgreSQL only)", () => {
 
   test("with replication, reads go to the read pool and writes (RETURNING included) to the primary", async () => {
     // The "replica" is the same database as a role that may only SELECT: a write sent there would fail.
-    await pgQuery(database.url, "DROP ROLE IF EXISTS authdb_reader_qp");
-    await pgQuery(database.url, "CREATE ROLE authdb_reader_qp LOGIN");
-    await pgQuery(database.url, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO authdb_reader_qp");
-    const { hostname, port, pathname } = new URL(database.url);
+    await pgQuery(url(), "DROP ROLE IF EXISTS authdb_reader_qp");
+    await pgQuery(url(), "CREATE ROLE authdb_reader_qp LOGIN");
+    await pgQuery(url(), "GRANT SELECT ON ALL TABLES IN SCHEMA public TO authdb_reader_qp");
+    const { hostname, port, pathname } = new URL(url());
     const database_ = pathname.slice(1);
-    const sequelize = new Sequelize(database_, "postgres", "", {
+    const sequelize = track(new Sequelize(database_, "postgres", "", {
       dialect: "postgres",
       logging: false,
       replication: {
@@ -232,8 +223,7 @@ describe("the adapter's driver path (PostgreSQL only)", () => {
         write: { host: hostname, port: Number(port), username: "postgres", database: database_ },
       },
       pool: { max: 2, acquire: 3_000 },
-    });
-    open.push(sequelize);
+    }));
     const adapter = SequelizeAdapter(sequelize, CONFIG);
     const user = await adapter.createUser(newUser());
     const sessionToken = randomUUID();
@@ -241,30 +231,16 @@ describe("the adapter's driver path (PostgreSQL only)", () => {
     expect(await adapter.getSessionAndUser(sessionToken)).toMatchObject({ user: { id: user.id } });
     expect(await adapter.updateUser({ id: user.id, name: "Primary" })).toMatchObject({ name: "Primary" });
     expect(await adapter.deleteSession(sessionToken)).toMatchObject({ sessionToken });
-    const readers = await pgQuery<{ n: string }>(database.url, "SELECT count(*) AS n FROM pg_stat_activity WHERE usename = 'authdb_reader_qp'");
+    const readers = await pgQuery<{ n: string }>(url(), "SELECT count(*) AS n FROM pg_stat_activity WHERE usename = 'authdb_reader_qp'");
     expect(Number(readers[0]!.n)).toBeGreaterThan(0);
   });
 });
 
 describe("the adapter's driver path (SQLite only)", () => {
-  let database: TestDatabase;
-  const open: Sequelize[] = [];
-
-  beforeAll(async () => {
-    database = createSqliteDatabase("adapter-query-path-sqlite");
-    const setup = new Sequelize(database.url, { logging: false });
-    await migrate(setup, CONFIG);
-    await setup.close();
-  });
-
-  afterAll(async () => {
-    for (const sequelize of open) await sequelize.close().catch(() => undefined);
-    await database.drop();
-  });
+  const { track, url } = useMigratedDatabase(() => createSqliteDatabase("adapter-query-path-sqlite"));
 
   test("statements run in the order they were issued: a read issued after a write that is not awaited sees it", async () => {
-    const sequelize = new Sequelize(database.url, { logging: false });
-    open.push(sequelize);
+    const sequelize = track(new Sequelize(url(), { logging: false }));
     const adapter = SequelizeAdapter(sequelize, CONFIG);
     const user = await adapter.createUser(newUser());
     const pairs = Array.from({ length: 40 }, () => {
@@ -276,14 +252,13 @@ describe("the adapter's driver path (SQLite only)", () => {
   });
 
   test("an error retry.match names (here Sequelize's TimeoutError for SQLITE_BUSY) is retried until the lock is released", async () => {
-    const sequelize = new Sequelize(database.url, { logging: false, retry: { max: 10, match: [TimeoutError] } });
-    open.push(sequelize);
+    const sequelize = track(new Sequelize(url(), { logging: false, retry: { max: 10, match: [TimeoutError] } }));
     const adapter = SequelizeAdapter(sequelize, CONFIG);
     await adapter.getUserByEmail("warm-up@example.com");
     // Another connection (as another process would) holds the write lock for longer than SQLite's busy timeout.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sqlite3 = require("sqlite3") as typeof import("sqlite3");
-    const holder = new sqlite3.Database(database.url.slice("sqlite:".length));
+    const holder = new sqlite3.Database(url().slice("sqlite:".length));
     const exec = (sql: string) => new Promise<void>((resolve, reject) => holder.exec(sql, (error) => (error ? reject(error) : resolve())));
     await exec("BEGIN EXCLUSIVE");
     const released = new Promise<void>((resolve) => setTimeout(() => void exec("COMMIT").then(resolve), 1_500));

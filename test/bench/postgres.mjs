@@ -19,15 +19,21 @@ function barePool(url) {
   return pool;
 }
 
-/** authdb's statements on a bare pg.Pool, against the tables authdb's migrate() creates (same columns, same indexes). */
-async function setupFloor() {
-  const url = await createDatabase("floor");
+/** A fresh database with the tables authdb's migrate() creates (same columns, same indexes), for a floor. */
+async function migratedDatabase(label) {
+  const url = await createDatabase(label);
   const migrator = new Sequelize(url, { logging: false });
   try {
     await migrate(migrator);
   } finally {
     await migrator.close();
   }
+  return url;
+}
+
+/** authdb's statements on a bare pg.Pool, against authdb's tables. */
+async function setupFloor() {
+  const url = await migratedDatabase("floor");
   const pool = barePool(url);
   const floor = { name: FLOOR, url, close: onCleanup(() => pool.end()) };
   /** Named statements or not: decided after the floor check has seen what authdb does (see run.mjs). */
@@ -38,13 +44,7 @@ async function setupFloor() {
 
 /** The same statements, never named: what `pool.query(text, values)` by hand costs, next to the prepared floor. */
 async function setupPlainFloor() {
-  const url = await createDatabase("floorplain");
-  const migrator = new Sequelize(url, { logging: false });
-  try {
-    await migrate(migrator);
-  } finally {
-    await migrator.close();
-  }
+  const url = await migratedDatabase("floorplain");
   const pool = barePool(url);
   return { name: FLOOR_PLAIN, url, adapter: FloorAdapter(pool, { prepared: false }), close: onCleanup(() => pool.end()) };
 }
