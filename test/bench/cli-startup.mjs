@@ -15,10 +15,9 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import pg from "pg";
+import { ADMIN_URL, adminQuery, databaseUrl } from "./adminDatabase.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const ADMIN_URL = process.env.AUTHDB_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const { values: args } = parseArgs({ options: { runs: { type: "string", default: "10" }, bin: { type: "string" } } });
 const RUNS = Number(args.runs);
 const AUTHDB = path.resolve(args.bin ?? path.join(ROOT, "bin", "authdb.js"));
@@ -27,22 +26,10 @@ const SEQUELIZE_CLI = path.join(ROOT, "node_modules", "sequelize-cli", "lib", "s
 const HEAVY = ["sequelize", "umzug", "jiti", "zod", "pg", "sqlite3", "mysql2"];
 const TARGET_RATIO = 0.5;
 
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function createDatabase(label) {
   const name = `authdb_bench_cli_${label}_${randomBytes(3).toString("hex")}`;
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  await adminQuery(`CREATE DATABASE "${name}"`);
+  return { url: databaseUrl(name), drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
 /**

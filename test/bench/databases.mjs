@@ -4,8 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { settings } from "./settings.mjs";
+import { adminQuery, databaseUrl } from "./adminDatabase.mjs";
 
 /** Names of the PostgreSQL databases still to drop, and folders still to remove. */
 const databases = new Set();
@@ -15,18 +14,9 @@ const closers = new Set();
 /** CREATE DATABASEs in flight: a drop must wait for them, or an interrupted creation would leave its database behind. */
 const pending = new Set();
 
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: settings.adminUrl });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 export async function serverVersion() {
-  const { rows } = await admin("SHOW server_version");
+  const { rows } = await adminQuery("SHOW server_version");
   return rows[0].server_version;
 }
 
@@ -34,16 +24,14 @@ export async function serverVersion() {
 export async function createDatabase(label) {
   const name = `authdb_bench_${label}_${randomBytes(3).toString("hex")}`;
   databases.add(name);
-  const creating = admin(`CREATE DATABASE "${name}"`);
+  const creating = adminQuery(`CREATE DATABASE "${name}"`);
   pending.add(creating);
   try {
     await creating;
   } finally {
     pending.delete(creating);
   }
-  const url = new URL(settings.adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return databaseUrl(name);
 }
 
 /** A temporary folder (for the SQLite files), removed with the databases. */
@@ -74,7 +62,7 @@ export async function cleanUp({ closeFirst = true } = {}) {
   await Promise.allSettled([...pending]);
   for (const name of [...databases]) {
     try {
-      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       databases.delete(name);
     } catch (error) {
       console.error(`bench: could not drop database ${name}: ${error.message} — drop it by hand`);

@@ -30,7 +30,6 @@ for (const [i, arg] of args.entries()) {
 const ENV_NAMES = ["AUTHDB_TEST_PG_URL", "BENCH_POOL", "BENCH_CONCURRENCY", "BENCH_ROUNDS", "BENCH_USERS", "BENCH_ITERATIONS", "BENCH_FLOOR_PREPARED"];
 
 export const settings = {
-  adminUrl: env.AUTHDB_TEST_PG_URL || "postgres://postgres@127.0.0.1:5432/test",
   pool: positiveInteger("BENCH_POOL", 10),
   /** The callers of the second column; the first is always 1 (latency-bound). */
   concurrency: positiveInteger("BENCH_CONCURRENCY", 16),

@@ -2,19 +2,9 @@
 // an error (the caller's finally), or on Ctrl-C / SIGTERM / SIGHUP (here). A million-row database left behind
 // would fill a developer's disk.
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { adminQuery, databaseUrl } from "../adminDatabase.mjs";
 
-export const ADMIN_URL = process.env.AUTHDB_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Drops of the databases created and not dropped yet. */
 const pending = new Map();
@@ -41,16 +31,14 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]
 
 export async function createScratchDatabase(label) {
   const name = `authdb_bench_scale_${label}_${randomBytes(3).toString("hex")}`;
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  await adminQuery(`CREATE DATABASE "${name}"`);
   // WITH (FORCE) ends connections still open, so a drop cannot hang on a pool that did not close.
   const drop = async () => {
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     pending.delete(name);
   };
   pending.set(name, drop);
-  return { name, url: url.toString(), drop };
+  return { name, url: databaseUrl(name), drop };
 }
 
 /** Drops every database still pending; the first failure is thrown after all were tried. */
