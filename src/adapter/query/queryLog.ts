@@ -31,7 +31,6 @@ export function logQuery(sequelize: Sequelize, options: QueryOptions, sql: strin
   return () => log(`Executed ${line}`, Date.now() - started, logOptions);
 }
 
-/** A bind value as Sequelize's log shows it (JSON; a BigInt as its digits). */
-export function jsonForLog(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-}
+/** A bind value as Sequelize's log shows it: Sequelize's own serializer (JSON; a BigInt as its digits). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const jsonForLog = (require("sequelize/lib/utils") as { safeStringifyJson(value: unknown): string }).safeStringifyJson;
