@@ -8,7 +8,10 @@ import { LOCK_TABLE } from "../migrator/lock/sqliteLock";
 import { CHECKSUM_TABLE } from "../migrator/metaStore";
 import { isPlainlyValidConfig } from "./plainConfig";
 
-/** Built when a config is not plainly valid (plainConfig.ts): zod takes a while to load. */
+/**
+ * Built when a config is not plainly valid (plainConfig.ts): zod takes a while to load. A field added here
+ * must be added to plainConfig.ts FIELDS too (there, never looser than here), or such configs take this path.
+ */
 function buildConfigShape() {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { z } = require("zod") as typeof import("zod");
