@@ -9,9 +9,9 @@
  * config, `authdb generate` writes a new migration (authdb.snapshot.json beside it records what the
  * migrations in this folder hold).
  *
- * authdb-fingerprint: e249bc600f8367a3
+ * authdb-fingerprint: 3f87a666a15e2110
  *
- * @type {import('sequelize-cli').Migration}
+ * @type {import('authdb').Migration}
  */
 module.exports = {
   async up(queryInterface, Sequelize) {

@@ -9,7 +9,7 @@
  * Once it is applied anywhere, do not edit it (authdb records its checksum): change the config and run
  * `authdb generate` again instead.
  *
- * @type {import('sequelize-cli').Migration}
+ * @type {import('authdb').Migration}
  */
 module.exports = {
   // CREATE INDEX CONCURRENTLY cannot run inside a transaction.

@@ -133,13 +133,12 @@ ${changes.map(commentLine).join("\n")}
  * dropping the old users table would delete every account): authdb migrate switches them off around its
  * transaction; run without a transaction, the file switches them off itself and checks them afterwards.
  * Once it is applied anywhere, do not edit it: authdb records its checksum.
- *
- * @type {import('sequelize-cli').Migration}
  */
 ${renderLayout(layout)}
 
 ${renderCreators(layout, initial)}
 
+/** @type {import('authdb').Migration} */
 module.exports = {
   async up(queryInterface, Sequelize) {
     await converge(queryInterface, Sequelize, LAYOUT, "up", CREATE);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { InvalidInputError } from "../errors";
 import { initialMigrationName } from "./renderMigration";
 import type { MigrationExtension } from "./moduleSystem";
+import { docsFile } from "../docsLink";
 
 /** Both extensions authdb has written the initial migration with (`.cjs` in a `"type": "module"` project). */
 const INITIAL_EXTENSIONS: readonly MigrationExtension[] = [".js", ".cjs"];
@@ -18,7 +19,7 @@ export function findInitialMigration(dir: string): string | undefined {
     // Both would run, and the second would fail on tables the first created.
     throw new InvalidInputError(
       `${dir} holds the initial migration twice: ${found.join(" and ")}`,
-      `Keep the one your databases recorded in SequelizeMeta and delete the other (docs/getting-started.md explains a rename from .js to .cjs).`,
+      `Keep the one your databases recorded in SequelizeMeta and delete the other (${docsFile("getting-started.md")} explains a rename from .js to .cjs).`,
     );
   }
   return found[0];

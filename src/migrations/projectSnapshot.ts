@@ -4,6 +4,7 @@ import { InvalidInputError } from "../errors";
 import type { Schema, SchemaOptions } from "../schema";
 import { findInitialMigration } from "./initialMigrationFile";
 import { builtinMigrationOf, schemaAtLevel } from "./migrationSet";
+import { legacyRenderings } from "./legacyRenderings";
 import { renderInitialMigration } from "./renderMigration";
 import { readSnapshot, snapshotPath } from "./snapshot";
 
@@ -29,7 +30,7 @@ function impliedSnapshot(migrationsDir: string, options: SchemaOptions): Schema 
   if (!initial) return null;
   const text = readFileSync(path.join(migrationsDir, initial), "utf8").replace(/\r\n?/g, "\n");
   const level1 = schemaAtLevel(options, 1);
-  const renderings = [renderInitialMigration(level1, "initial-migration-v1.js"), renderInitialMigration(level1)];
+  const renderings = [renderInitialMigration(level1, "initial-migration-v1.js"), renderInitialMigration(level1)].flatMap((text) => [text, ...legacyRenderings(text)]);
   if (!renderings.includes(text)) return null;
   const others = readdirSync(migrationsDir).filter((name) => /^\d{14}-/.test(name) && name !== initial && !builtinMigrationOf(name));
   // Hand-written migrations may have changed the schema in ways only a snapshot records.

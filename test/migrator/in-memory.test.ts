@@ -6,6 +6,7 @@ import { QueryTypes, Sequelize } from "sequelize";
 import { applyMigrations, migrate, migrationFromSource } from "../../src/migrator";
 import { AUTHJS_TABLES, INITIAL } from "./support";
 import { renderInitialMigration } from "../../src/migrations/renderMigration";
+import { renderMigrationSet } from "../../src/migrations/migrationSet";
 import { buildSchema } from "../../src/schema";
 
 const EXPIRY_INDEXES = "20261123000001-authdb-expiry-indexes.js";
@@ -13,7 +14,8 @@ const EXPIRY_INDEXES = "20261123000001-authdb-expiry-indexes.js";
 describe("programmatic migrate() on sqlite::memory:", () => {
   let sequelize: Sequelize;
   beforeEach(() => {
-    sequelize = new Sequelize("sqlite::memory:", { logging: false });
+    // The form docs/getting-started.md shows: the URL form makes Node print DEP0170.
+    sequelize = new Sequelize({ dialect: "sqlite", storage: ":memory:", logging: false });
   });
   afterEach(async () => sequelize.close());
 
@@ -48,6 +50,18 @@ describe("programmatic migrate() on sqlite::memory:", () => {
     const indexes = await sequelize.query<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%expires'`, { type: QueryTypes.SELECT });
     expect(indexes.map((i) => i.name).sort()).toEqual(["sessions_expires", "verification_tokens_expires"]);
     expect((await migrate(sequelize, config)).migrations).toEqual([]);
+  });
+
+  test("a database migrated in memory by authdb 0.1 (migrations that named sequelize-cli's Migration type) is up to date, not changed", async () => {
+    const config = { extend: { User: { phoneNumber: "STRING" as const } } };
+    const asWrittenBefore = renderMigrationSet(config).map(({ name, source }) => {
+      expect(source).toContain("@type {import('authdb').Migration}");
+      return migrationFromSource(name, source.replace("@type {import('authdb').Migration}", "@type {import('sequelize-cli').Migration}"));
+    });
+    await applyMigrations({ sequelize, migrations: asWrittenBefore });
+    expect((await migrate(sequelize, config)).migrations).toEqual([]);
+    // Another config is still a changed migration: the old text is accepted only for this config's rendering.
+    await expect(migrate(sequelize, {})).rejects.toMatchObject({ exitCode: 6 });
   });
 
   test("a different config after the initial migration is applied is a changed migration (exit code 6), not a silent re-run", async () => {
