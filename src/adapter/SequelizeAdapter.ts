@@ -10,6 +10,16 @@ import { randomUUID } from "node:crypto";
 import { Transaction, type Sequelize } from "sequelize";
 import { validateConfig, type AuthdbConfig } from "../config";
 import type { ColumnSpec, TableSpec } from "../schema";
+import type { CheckedConfig, WithLooseExtend } from "../types/configInput";
+import type {
+  InferAccount,
+  InferAccountInput,
+  InferAuthenticator,
+  InferColumnsInput,
+  InferSession,
+  InferUser,
+  InferVerificationToken,
+} from "../types/inferRecords";
 import { detectCapabilities, type Capabilities } from "./capabilities";
 import { columnEncoders, NO_MATCH } from "./columnEncoders";
 import { resolveClient, type AdapterClient } from "./connection";
@@ -35,30 +45,37 @@ export interface SequelizeAdapterOptions extends AuthdbConfig {
   preparedStatements?: boolean;
 }
 
-/** Every Auth.js adapter method, typed as the promises it returns, plus the Sequelize instance in use and `close()`. */
-export interface AuthdbAdapter extends Adapter {
+/**
+ * Every Auth.js adapter method, typed as the promises it returns, plus the Sequelize instance in use and
+ * `close()`. `Config` is the config's type (`AuthdbAdapter<typeof config>`): its `extend` columns appear on
+ * the records each method takes and returns, typed by column type and nullability (docs/typescript.md).
+ * The default, `{}`, is the plain Auth.js types.
+ */
+export interface AuthdbAdapter<Config = {}> extends Adapter {
   readonly sequelize: Sequelize;
   /** Closes the connection pool when the adapter created it from a URL; does nothing for an instance you passed. */
   close(): Promise<void>;
-  createUser(user: AdapterUser): Promise<AdapterUser>;
-  getUser(id: string): Promise<AdapterUser | null>;
-  getUserByEmail(email: string): Promise<AdapterUser | null>;
-  getUserByAccount(account: Pick<AdapterAccount, "provider" | "providerAccountId">): Promise<AdapterUser | null>;
-  updateUser(user: Partial<AdapterUser> & Pick<AdapterUser, "id">): Promise<AdapterUser>;
-  deleteUser(userId: string): Promise<AdapterUser | null>;
-  linkAccount(account: AdapterAccount): Promise<AdapterAccount>;
-  unlinkAccount(account: Pick<AdapterAccount, "provider" | "providerAccountId">): Promise<AdapterAccount | undefined>;
-  getAccount(providerAccountId: string, provider: string): Promise<AdapterAccount | null>;
-  createSession(session: { sessionToken: string; userId: string; expires: Date }): Promise<AdapterSession>;
-  getSessionAndUser(sessionToken: string): Promise<{ session: AdapterSession; user: AdapterUser } | null>;
-  updateSession(session: Partial<AdapterSession> & Pick<AdapterSession, "sessionToken">): Promise<AdapterSession | null>;
-  deleteSession(sessionToken: string): Promise<AdapterSession | null>;
-  createVerificationToken(token: VerificationToken): Promise<VerificationToken>;
-  useVerificationToken(params: { identifier: string; token: string }): Promise<VerificationToken | null>;
-  createAuthenticator(authenticator: AdapterAuthenticator): Promise<AdapterAuthenticator>;
-  getAuthenticator(credentialID: string): Promise<AdapterAuthenticator | null>;
-  listAuthenticatorsByUserId(userId: string): Promise<AdapterAuthenticator[]>;
-  updateAuthenticatorCounter(credentialID: string, newCounter: number): Promise<AdapterAuthenticator>;
+  createUser(user: AdapterUser & InferColumnsInput<Config, "User">): Promise<InferUser<Config>>;
+  getUser(id: string): Promise<InferUser<Config> | null>;
+  getUserByEmail(email: string): Promise<InferUser<Config> | null>;
+  getUserByAccount(account: Pick<AdapterAccount, "provider" | "providerAccountId">): Promise<InferUser<Config> | null>;
+  updateUser(user: Partial<AdapterUser> & Pick<AdapterUser, "id"> & Partial<InferColumnsInput<Config, "User">>): Promise<InferUser<Config>>;
+  deleteUser(userId: string): Promise<InferUser<Config> | null>;
+  linkAccount(account: InferAccountInput<Config>): Promise<InferAccount<Config>>;
+  unlinkAccount(account: Pick<AdapterAccount, "provider" | "providerAccountId">): Promise<InferAccount<Config> | undefined>;
+  getAccount(providerAccountId: string, provider: string): Promise<InferAccount<Config> | null>;
+  createSession(session: { sessionToken: string; userId: string; expires: Date } & InferColumnsInput<Config, "Session">): Promise<InferSession<Config>>;
+  getSessionAndUser(sessionToken: string): Promise<{ session: InferSession<Config>; user: InferUser<Config> } | null>;
+  updateSession(
+    session: Partial<AdapterSession> & Pick<AdapterSession, "sessionToken"> & Partial<InferColumnsInput<Config, "Session">>,
+  ): Promise<InferSession<Config> | null>;
+  deleteSession(sessionToken: string): Promise<InferSession<Config> | null>;
+  createVerificationToken(token: VerificationToken & InferColumnsInput<Config, "VerificationToken">): Promise<InferVerificationToken<Config>>;
+  useVerificationToken(params: { identifier: string; token: string }): Promise<InferVerificationToken<Config> | null>;
+  createAuthenticator(authenticator: AdapterAuthenticator & InferColumnsInput<Config, "Authenticator">): Promise<InferAuthenticator<Config>>;
+  getAuthenticator(credentialID: string): Promise<InferAuthenticator<Config> | null>;
+  listAuthenticatorsByUserId(userId: string): Promise<InferAuthenticator<Config>[]>;
+  updateAuthenticatorCounter(credentialID: string, newCounter: number): Promise<InferAuthenticator<Config>>;
 }
 
 /**
@@ -69,6 +86,10 @@ export interface AuthdbAdapter extends Adapter {
  *   SequelizeAdapter("postgres://…", config)            // the adapter's own pool; adapter.close()
  *   SequelizeAdapter({ url, ...sequelizeOptions }, config)
  */
+export function SequelizeAdapter<const Options extends WithLooseExtend<SequelizeAdapterOptions> = {}>(
+  client: AdapterClient,
+  options?: Options & CheckedConfig<Options>,
+): AuthdbAdapter<Options>;
 export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapterOptions = {}): AuthdbAdapter {
   const { verify = true, models, preparedStatements = true, ...config } = options;
   const { schema } = validateConfig(mergeExtend(config, models));

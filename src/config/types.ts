@@ -1,4 +1,5 @@
 import type { CustomColumnInput, ModelName } from "../schema";
+import type { CheckedConfig, WithLooseExtend } from "../types/configInput";
 
 /** What a user writes in authdb.config.*: every field is optional. */
 export interface AuthdbConfig {
@@ -30,7 +31,11 @@ export interface AuthdbConfig {
   extend?: Partial<Record<ModelName, Record<string, CustomColumnInput>>>;
 }
 
-/** Typed identity: `module.exports = defineConfig({ … })` gives editors completion. */
-export function defineConfig(config: AuthdbConfig): AuthdbConfig {
+/**
+ * Typed identity: `module.exports = defineConfig({ … })` gives editors completion, and keeps the literal
+ * `extend` in the type (a `const` type parameter), so `SequelizeAdapter(sequelize, config)` and
+ * `InferUser<typeof config>` know the custom columns and their types.
+ */
+export function defineConfig<const C extends WithLooseExtend<AuthdbConfig>>(config: C & CheckedConfig<C>): C {
   return config;
 }

@@ -4,19 +4,42 @@ import { ColumnSizeError, resolveColumnSize, type SizeField } from "./columnSize
 import { describeValue } from "./describeValue";
 import { COLUMN_TYPES, type ColumnSpec, type ColumnType, type DefaultValue } from "./types";
 
-/** A Sequelize DataTypes value (`DataTypes.STRING`, `DataTypes.STRING(100)`), recognised by its `key`. */
-export interface DataTypeLike {
+/** `DataTypes.STRING`: the class, which Sequelize makes callable. */
+export interface DataTypeConstructorLike {
   key: string;
-  options?: { length?: number; precision?: number; scale?: number };
+  (...args: never[]): unknown;
 }
 
+/** `DataTypes.STRING(100)`: an instance, which carries its sizes in `options`. */
+export interface DataTypeInstanceLike {
+  key: string;
+  options?: { length?: number; precision?: number; scale?: number };
+  toSql(): string;
+}
+
+/**
+ * A Sequelize DataTypes value, recognised at run time by its `key`. The two shapes are typed apart on
+ * purpose: the constructor's call signature and the instance's `toSql` keep a plain object literal from
+ * matching (so `{ type: "STRING", key: "x" }` is an error, not a DataTypes value), and editors do not offer
+ * `key` and `options` when completing a column object.
+ */
+export type DataTypeLike = DataTypeConstructorLike | DataTypeInstanceLike;
+
+/** The object form of a column; every option is checked at run time too (`COLUMN_OPTIONS`). */
 export interface CustomColumnObject {
+  /** A type name (`"STRING"`) or a Sequelize DataTypes value (`DataTypes.STRING(40)`). */
   type: ColumnType | DataTypeLike;
+  /** Default true; false makes the column NOT NULL (and the attribute non-null in the adapter's types). */
   allowNull?: boolean;
+  /** Adds a unique index. */
   unique?: boolean;
+  /** A value every dialect stores the same way; makes the attribute optional in createUser and friends. */
   defaultValue?: DefaultValue;
+  /** STRING: characters (default 255); DATE: fractional-second digits (default 3). */
   length?: number;
+  /** DECIMAL: total digits. */
   precision?: number;
+  /** DECIMAL: digits after the point. */
   scale?: number;
 }
 
