@@ -37,6 +37,11 @@ export async function prune(sequelize: Sequelize, config: AuthdbConfig = {}, opt
   const started = performance.now();
   await verifySchema(sequelize, schema, config.schema);
 
+  if (settings.onEvent && settings.countFirst && !settings.dryRun) {
+    const expired = {} as Record<PrunableModel, number>;
+    for (const model of PRUNABLE_MODELS) expired[model] = await countExpired(sequelize, schema.tables[model], config.schema, settings);
+    settings.onEvent({ type: "pruning", tables: expired, rows: Object.values(expired).reduce((sum, n) => sum + n, 0) });
+  }
   const tables = {} as Record<PrunableModel, PruneTableResult>;
   for (const model of PRUNABLE_MODELS) tables[model] = await pruneTable(sequelize, schema.tables[model], config.schema, settings);
   const results = Object.values(tables);
@@ -51,6 +56,21 @@ export async function prune(sequelize: Sequelize, config: AuthdbConfig = {}, opt
   };
 }
 
+/** The expired rows of one table, read in a statement of its own (the dry run's answer, the progress bar's total). */
+async function countExpired(sequelize: Sequelize, table: TableSpec, namespace: string | undefined, settings: PruneSettings): Promise<number> {
+  const dialect = dialectOf(sequelize);
+  const { countExpired: sql } = pruneStatements(sequelize, table, namespace, settings.batchSize);
+  // Sequelize's SQLite driver would otherwise read PRAGMA table_info before a SELECT that names a table.
+  const [row] = await sequelize.query<{ count: number | string }>(sql, {
+    bind: [toDatabaseDate(dialect, settings.now)],
+    type: QueryTypes.SELECT,
+    raw: true,
+    ...OWN_STATEMENT,
+    ...(dialect === "sqlite" ? { tableNames: [] as string[] } : {}),
+  });
+  return Number(row?.count ?? 0);
+}
+
 async function pruneTable(sequelize: Sequelize, table: TableSpec, namespace: string | undefined, settings: PruneSettings): Promise<PruneTableResult> {
   const model = table.model as PrunableModel;
   const started = performance.now();
@@ -62,15 +82,7 @@ async function pruneTable(sequelize: Sequelize, table: TableSpec, namespace: str
   let batches = 0;
 
   if (settings.dryRun) {
-    // Sequelize's SQLite driver would otherwise read PRAGMA table_info before a SELECT that names a table.
-    const [row] = await sequelize.query<{ count: number | string }>(statements.countExpired, {
-      bind: [cutoff],
-      type: QueryTypes.SELECT,
-      raw: true,
-      ...OWN_STATEMENT,
-      ...(dialect === "sqlite" ? { tableNames: [] as string[] } : {}),
-    });
-    rows = Number(row?.count ?? 0);
+    rows = await countExpired(sequelize, table, namespace, settings);
     batches = Math.ceil(rows / settings.batchSize);
   } else {
     for (;;) {

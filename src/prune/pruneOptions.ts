@@ -4,11 +4,12 @@ import { DEFAULT_BATCH_SIZE, type PruneListener, type PruneOptions } from "./typ
 export interface PruneSettings {
   batchSize: number;
   dryRun: boolean;
+  countFirst: boolean;
   now: Date;
   onEvent?: PruneListener;
 }
 
-const KNOWN = ["batchSize", "dryRun", "now", "onEvent"];
+const KNOWN = ["batchSize", "dryRun", "countFirst", "now", "onEvent"];
 
 const describe = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : value instanceof Date ? "an invalid Date" : String(value));
 
@@ -25,7 +26,7 @@ export function validatePruneOptions(options: PruneOptions | undefined): PruneSe
   if (unknown.length) {
     throw new InvalidInputError(`prune options: unknown option${unknown.length === 1 ? "" : "s"} ${unknown.map((k) => `"${k}"`).join(", ")}`, `Known options: ${KNOWN.join(", ")}.`);
   }
-  const { batchSize = DEFAULT_BATCH_SIZE, dryRun = false, now = new Date(), onEvent } = options;
+  const { batchSize = DEFAULT_BATCH_SIZE, dryRun = false, countFirst = false, now = new Date(), onEvent } = options;
   if (typeof batchSize !== "number" || !Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new InvalidInputError(
       `prune options: batchSize must be a whole number of at least 1 (got ${describe(batchSize)})`,
@@ -33,9 +34,10 @@ export function validatePruneOptions(options: PruneOptions | undefined): PruneSe
     );
   }
   if (typeof dryRun !== "boolean") throw new InvalidInputError(`prune options: dryRun must be true or false (got ${describe(dryRun)})`, "Pass dryRun: true to only count the expired rows.");
+  if (typeof countFirst !== "boolean") throw new InvalidInputError(`prune options: countFirst must be true or false (got ${describe(countFirst)})`, "Pass countFirst: true to get a pruning event with the rows about to be removed.");
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
     throw new InvalidInputError(`prune options: now must be a valid Date (got ${describe(now)})`, "Leave now out to use the current time, or pass a Date such as new Date().");
   }
   if (onEvent !== undefined && typeof onEvent !== "function") throw new InvalidInputError("prune options: onEvent must be a function", "Pass (event) => { … }, or leave it out.");
-  return { batchSize, dryRun, now, onEvent };
+  return { batchSize, dryRun, countFirst, now, onEvent };
 }

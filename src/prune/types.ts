@@ -9,6 +9,12 @@ export const DEFAULT_BATCH_SIZE = 5000;
 
 /** What prune reports while it works; the CLI prints these, a scheduler may log or meter them. */
 export type PruneEvent =
+  /**
+   * Before the first batch, with `countFirst` (not in a dry run; it costs one COUNT per table):
+   * the expired rows about to be removed, per table and in all. An estimate: rows expire and sign-ins take
+   * rows meanwhile. The CLI's progress bar uses it as its total.
+   */
+  | { type: "pruning"; tables: Record<PrunableModel, number>; rows: number }
   /** One DELETE statement removed `rows` rows (never sent for a dry run, nor for a statement that removed none). */
   | { type: "batch"; model: PrunableModel; table: string; batch: number; rows: number; totalRows: number; durationMs: number }
   /** A table is done: `rows` removed (dry run: counted) in `batches` statements. */
@@ -23,7 +29,12 @@ export interface PruneOptions {
   dryRun?: boolean;
   /** Rows whose `expires` is before this instant are expired. Default: when prune starts. */
   now?: Date;
-  /** Called after each batch and each table. A listener that throws stops the prune; what was deleted stays deleted. */
+  /**
+   * Count the expired rows before deleting and report them in a `pruning` event (a progress bar's total).
+   * Default false: a scheduled prune should not pay a COUNT per table that nobody reads.
+   */
+  countFirst?: boolean;
+  /** Called before the first batch (with countFirst), after each batch and after each table. A listener that throws stops the prune; what was deleted stays deleted. */
   onEvent?: PruneListener;
 }
 

@@ -90,6 +90,8 @@ describe.each(DATABASES)("prune on $label", ({ create }) => {
     const sessionBatches = events.filter((e) => e.type === "batch" && e.model === "Session");
     expect(sessionBatches.map((e) => (e.type === "batch" ? e.rows : 0))).toEqual([5, 5, 5, 5, 3]);
     expect(events.filter((e) => e.type === "table").map((e) => e.model)).toEqual(["Session", "VerificationToken"]);
+    // No COUNT unless asked for: a scheduled prune with a logger pays only for its DELETEs.
+    expect(events.some((e) => e.type === "pruning")).toBe(false);
 
     expect(await tokens(sequelize, "sessions", "session_token")).toEqual(liveSessions);
     expect(await tokens(sequelize, "verification_tokens", "token")).toEqual(liveTokens);
@@ -101,6 +103,15 @@ describe.each(DATABASES)("prune on $label", ({ create }) => {
     // Nothing is left to do: a second run removes nothing and reports no batch.
     const again = await prune(sequelize, {}, { batchSize: 5, now: NOW });
     expect(again).toMatchObject({ rows: 0, batches: 0 });
+  });
+
+  test("countFirst reports the expired rows per table before the first batch", async () => {
+    fixture = await open(create);
+    await seed(fixture.sequelize, {}, { expired: 7, live: 2 });
+    const events: PruneEvent[] = [];
+    await prune(fixture.sequelize, {}, { batchSize: 5, now: NOW, countFirst: true, onEvent: (e) => events.push(e) });
+    expect(events[0]).toEqual({ type: "pruning", tables: { Session: 7, VerificationToken: 7 }, rows: 14 });
+    expect(events.filter((e) => e.type === "pruning")).toHaveLength(1);
   });
 
   test("an exact multiple of batchSize takes exactly that many batches", async () => {
