@@ -1,5 +1,6 @@
 import { fromDatabaseDate, toDateOnly, type Dialect } from "../database";
 import type { ColumnSpec, TableSpec } from "../schema";
+import { decimalFromDatabase } from "./decimalText";
 
 export type Row = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ export function fromDatabaseValue(column: ColumnSpec, value: unknown, dialect: D
     case "FLOAT":
       return Number(value);
     case "DECIMAL":
-      return String(value);
+      return decimalFromDatabase(value, column.scale ?? (column.precision !== undefined ? 0 : undefined));
     case "BOOLEAN":
       return value === true || value === 1 || value === "1" || value === "true" || value === "t";
     case "JSON":
