@@ -1,3 +1,5 @@
+import { redactUrlsInText } from "../database/databaseUrl";
+
 /**
  * Passwords this process knows of (from the database URL), masked in everything the CLI prints: a driver
  * or a parser may echo part of a URL that redactUrl could not recognise as one.
@@ -19,5 +21,5 @@ export function registerSecrets(values: string[]): void {
 export function scrubSecrets(text: string): string {
   let scrubbed = text;
   for (const secret of secrets) scrubbed = scrubbed.split(secret).join("***");
-  return scrubbed;
+  return redactUrlsInText(scrubbed);
 }

@@ -65,6 +65,17 @@ export function redactUrl(url: string): string {
   return masked.replace(PASSWORD_PARAMETER, "$1***");
 }
 
+/**
+ * Every URL's password in a text authdb did not write (a config that throws `cannot reach
+ * postgres://app:pw@db`, a driver's message): masked even when it is not the URL this run uses, so the
+ * registered-secrets scrub could not know it. The password runs to the last "@" before a space, so a "/"
+ * in it is masked too.
+ */
+export function redactUrlsInText(text: string): string {
+  return text.replace(URL_WITH_PASSWORD, "$1:***@").replace(PASSWORD_PARAMETER, "$1***");
+}
+const URL_WITH_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):\S*@(?=[^\s@]*(?:\s|$))/gi;
+
 /** `?password=…` and `?sslpassword=…`: pg reads a password from the query string too. */
 const PASSWORD_PARAMETER = /([?&](?:ssl)?password=)[^&#]*/gi;
 

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { SequelizeAdapter } from "../../src/adapter";
 import { ExitCode, InvalidInputError } from "../../src/errors";
 import { runAuthdb } from "../helpers/cli";
@@ -52,12 +53,23 @@ describe("database URLs", () => {
     expect(result.stderr).toMatch(/\?password=\*\*\*&sslmode=disable/);
   });
 
+  test.each(["authdb.config.js", "authdb.config.ts"])("%s that throws an error holding some URL's password: masked, in text and in --json", async (name) => {
+    const password = `Cf${randomBytes(4).toString("hex")}/x`;
+    writeFileSync(path.join(temp.dir, name), `throw new Error("cannot reach postgres://app:${password}@db.internal:5432/auth");\n`);
+    for (const result of [await run(["status"]), await run(["status", "--json"])]) {
+      expect(result.code).toBe(ExitCode.invalidInput);
+      expect(result.stdout + result.stderr).not.toContain(password);
+      expect(result.stdout + result.stderr).toContain("postgres://app:***@db.internal:5432/auth");
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+    }
+  });
+
   test("a password that is also a word (\"name\") does not corrupt --json results", async () => {
     await run(["init"]);
     const result = await run(["status", "--json", "--url", withPassword("name")]);
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.pending).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect(doc.data.pending).toEqual([INITIAL, EXPIRY_INDEXES]);
     expect(doc.database).toMatch(/:\*\*\*@/);
   });
 

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, loadConfig, validateConfig } from "../../src/config";
 import { resolveDatabaseUrl, parseDatabaseUrl, redactUrl } from "../../src/database";
+import { redactUrlsInText } from "../../src/database/databaseUrl";
 import { InvalidInputError } from "../../src/errors";
 import { createTempDir } from "../helpers/databases";
 
@@ -82,5 +83,16 @@ describe("database URL resolution", () => {
     expect(redactUrl("postgres://user:p@ss@host:5432/db")).toBe("postgres://user:***@host:5432/db");
     expect(redactUrl("postgres://user@host:5432/db")).toBe("postgres://user@host:5432/db");
     expect(() => parseDatabaseUrl("oracle://user:s3cret@host/db")).toThrow(/oracle:\/\/user:\*\*\*@host\/db/);
+  });
+
+  test.each([
+    ["cannot reach postgres://app:s3cret@db:5432/auth (ECONNREFUSED)", "cannot reach postgres://app:***@db:5432/auth (ECONNREFUSED)"],
+    ["url postgres://app:s3/cr:et@db/auth, and more", "url postgres://app:***@db/auth, and more"],
+    ["(mysql://root:p@ss@db/auth)", "(mysql://root:***@db/auth)"],
+    ["postgres://app@db/auth?sslmode=require&password=s3cret", "postgres://app@db/auth?sslmode=require&password=***"],
+    // Not a URL's password: left as it is.
+    ["mail ada@example.com at https://example.com/a:b", "mail ada@example.com at https://example.com/a:b"],
+  ])("a text authdb did not write is masked: %s", (text, masked) => {
+    expect(redactUrlsInText(text)).toBe(masked);
   });
 });
