@@ -9,6 +9,7 @@ import { BUILTIN_MIGRATIONS, builtinMigrationName, renderMigrationSet, schemaAtL
 import { migrationExtension } from "../migrations/moduleSystem";
 import { builtinLevelInFolder, readFolderSnapshot } from "../migrations/projectSnapshot";
 import { initialMigrationName, migrationFileName } from "../migrations/renderMigration";
+import { describeChange, planSchemaChanges } from "../migrations/planSchemaChanges";
 import { renderSnapshot, snapshotPath } from "../migrations/snapshot";
 import { MetaStore, migrationChecksum, readMigrationDir } from "../migrator";
 import { BUILTIN_LEVEL, tablesInOrder, type Schema, type SchemaOptions } from "../schema";
@@ -16,6 +17,8 @@ import { analyzeLayout, type LayoutAnalysis } from "./analyzeLayout";
 import type { LayoutDialect } from "./layout";
 import { renderAdoptionMigration } from "./renderAdoptionMigration";
 import { findRowProblems, type RowProblem } from "./rowChecks";
+import type { BaselineListener } from "./events";
+import { docsFile } from "../docsLink";
 
 /** What the adopted database was recognised as. */
 export type LayoutKind = "authdb" | "sequelize-adapter";
@@ -82,7 +85,7 @@ async function assertNoHistory(sequelize: Sequelize, migrationsDir: string): Pro
   if (conflicting.length) {
     throw new InvalidInputError(
       `this database already has migration history for ${migrationsDir}: ${conflicting.join(", ")} ${conflicting.length === 1 ? "is" : "are"} recorded as applied; baseline adopts a database with none`,
-      "Run `npx authdb status` to see the history and `npx authdb migrate` to apply what is pending. If the tables were created by migrations in this folder (sequelize-cli), they are already tracked: keep using migrate. docs/adopting-an-existing-database.md explains when baseline applies.",
+      "Run `npx authdb status` to see the history and `npx authdb migrate` to apply what is pending. If the tables were created by migrations in this folder (sequelize-cli), they are already tracked: keep using migrate. " + docsFile("adopting-an-existing-database.md") + " explains when baseline applies.",
     );
   }
   return applied;
@@ -98,9 +101,12 @@ function assertFolderHoldsConfig(migrationsDir: string, options: SchemaOptions):
   const held = readFolderSnapshot(migrationsDir, options);
   if (!held) return;
   const level = builtinLevelInFolder(migrationsDir);
-  if (renderSnapshot(held.schema) === renderSnapshot(schemaAtLevel(options, level))) return;
+  // Compared as generate compares them, not as text: a snapshot read back from the file lists each column's
+  // keys in another order than the config's builder does.
+  const changes = planSchemaChanges(held.schema, schemaAtLevel(options, level)).changes.map(describeChange);
+  if (changes.length === 0) return;
   throw new InvalidInputError(
-    `the migrations in ${migrationsDir} hold a different schema than the config (${held.source === "file" ? snapshotPath(migrationsDir) : "its initial migration"} differs from what the config gives)`,
+    `the migrations in ${migrationsDir} hold a different schema than the config (${held.source === "file" ? snapshotPath(migrationsDir) : "its initial migration"} differs from what the config gives: ${changes.slice(0, 3).join("; ")}${changes.length > 3 ? `; and ${changes.length - 3} more` : ""})`,
     "baseline records the folder's initial migration as applied, so it must create exactly the config's tables. Make the config match the folder; or, if no database has applied the folder's migrations yet, delete them (and authdb.snapshot.json) and run baseline again: it writes them from the config.",
   );
 }
@@ -133,23 +139,25 @@ function fileContent(dir: string, name: string, fallback: string): string {
  * the dry run prints this plan, the real run carries it out. Throws BaselineBlockedError (exit 5) for a
  * layout it cannot convert or rows a conversion would not keep.
  */
-export async function planBaseline(sequelize: Sequelize, project: { migrationsDir: string; config: SchemaOptions }, now = new Date()): Promise<BaselinePlan> {
+export async function planBaseline(sequelize: Sequelize, project: { migrationsDir: string; config: SchemaOptions }, now = new Date(), onEvent?: BaselineListener): Promise<BaselinePlan> {
   const dialect = dialectOf(sequelize);
   if (dialect !== "postgres" && dialect !== "sqlite") {
     throw new InvalidInputError(`baseline reads PostgreSQL and SQLite databases; this one is ${dialect}`, "Adopt a PostgreSQL or SQLite database, or create the tables with `npx authdb migrate`.");
   }
   const dir = project.migrationsDir;
   const options = schemaOptions(project.config);
+  onEvent?.({ type: "reading", what: "history" });
   const applied = await assertNoHistory(sequelize, dir);
   assertFolderHoldsConfig(dir, options);
 
   const initial: Schema = schemaAtLevel(options, 1);
   const tables = tablesInOrder(initial).map((t) => t.table);
+  onEvent?.({ type: "reading", what: "tables" });
   const live = await introspectDatabase(sequelize, tables);
   if (!Object.keys(live.tables).length) {
     throw new BaselineBlockedError(
       `the database has none of the Auth.js tables (${tables.join(", ")}): there is nothing to adopt`,
-      "Run `npx authdb migrate` to create them. If your tables have other names, set tables in authdb.config (docs/config.md), then run baseline again.",
+      "Run `npx authdb migrate` to create them. If your tables have other names, set tables in authdb.config (" + docsFile("config.md") + "), then run baseline again.",
     );
   }
   const expected = { postgres: expectedSchema(initial, "postgres"), sqlite: expectedSchema(initial, "sqlite") };
@@ -165,12 +173,12 @@ export async function planBaseline(sequelize: Sequelize, project: { migrationsDi
   if (analysis.blocking.length) {
     throw new BaselineBlockedError(
       `the database matches no layout baseline knows: ${analysis.blocking.length} difference${analysis.blocking.length === 1 ? "" : "s"} from authdb's tables that it cannot convert without losing data or guessing (listed above)`,
-      "If these are your own columns, declare them in authdb.config under extend (docs/custom-columns.md) and run baseline again. Otherwise bring the tables closer to authdb's layout by hand (`npx authdb check` lists every difference) or migrate the data into tables `npx authdb migrate` creates. Nothing was written.",
+      "If these are your own columns, declare them in authdb.config under extend (" + docsFile("custom-columns.md") + ") and run baseline again. Otherwise bring the tables closer to authdb's layout by hand (`npx authdb check` lists every difference) or migrate the data into tables `npx authdb migrate` creates. Nothing was written.",
       analysis.blocking,
     );
   }
   const primaryKeys = Object.fromEntries(Object.values(live.tables).map((t) => [t.name, t.primaryKey]));
-  const rowProblems = await findRowProblems(sequelize, analysis.checks, primaryKeys);
+  const rowProblems = await findRowProblems(sequelize, analysis.checks, primaryKeys, onEvent);
   if (rowProblems.length) {
     throw new BaselineBlockedError(
       `${rowProblems.length} change${rowProblems.length === 1 ? "" : "s"} of the adoption would not keep every row (listed above); authdb never deletes user data to make a key fit`,

@@ -114,14 +114,36 @@ describe.each(dialects)("authdb baseline on %s", (dialect, createDatabase) => {
 
   describe("a database with authdb's tables but no history", () => {
     let database: TestDatabase;
+    let maker: ReturnType<typeof newProject>;
     beforeAll(async () => {
       database = await fresh("authdb_layout");
-      const maker = newProject("maker", configFor("custom-no-timestamps"));
+      maker = newProject("maker", configFor("custom-no-timestamps"));
       expect((await maker.authdb(["init"])).code).toBe(0);
       expect((await maker.authdb(["migrate", "--url", database.url])).code).toBe(0);
       // The history is lost (a restored dump without it, a database created by hand from the migration's SQL).
       await rawQuery(database.url, 'DROP TABLE "SequelizeMeta"');
       await rawQuery(database.url, "DROP TABLE authdb_migrations");
+    });
+
+    it("a folder init already wrote (with its authdb.snapshot.json) is accepted as holding the config", async () => {
+      // The snapshot read back from the file lists each column's keys in another order than the config's
+      // builder: compared as text, every such folder was refused as holding "a different schema".
+      expect(existsSync(path.join(maker.migrations, "authdb.snapshot.json"))).toBe(true);
+      const result = await maker.authdb(["baseline", "--dry-run", "--json", "--url", database.url]);
+      expect(result.stderr).not.toContain("hold a different schema");
+      expect(result.code).toBe(0);
+      expect(parseJson(result)).toMatchObject({ layout: "authdb", recorded: [INITIAL, EXPIRY], pending: [], adoption: null });
+      expect(await tableNames(database.url)).not.toContain("SequelizeMeta");
+    });
+
+    it("a folder whose snapshot holds another schema is still refused, naming the difference", async () => {
+      const other = newProject("other-schema", configFor("custom-no-timestamps"));
+      expect((await other.authdb(["init"])).code).toBe(0);
+      writeConfig(other.dir, configFor("default"));
+      const result = await other.authdb(["baseline", "--dry-run", "--url", database.url]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("hold a different schema than the config");
+      expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
     it("records the initial and built-in migrations without running them; no follow-up; migrate has nothing to do", async () => {
