@@ -9,6 +9,9 @@ export const ExitCode = {
   pending: 4,
   drift: 5,
   changedMigration: 6,
+  /** 128 + the signal's number, as a shell reports a process a signal ended. */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

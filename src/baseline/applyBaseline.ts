@@ -5,6 +5,7 @@ import { InvalidInputError } from "../errors";
 import { MetaStore } from "../migrator";
 import { acquireMigrationLock } from "../migrator/lock";
 import { runInTransaction } from "../migrator/transactionScope";
+import type { BaselineListener } from "./events";
 import type { BaselinePlan, PlannedFile } from "./planBaseline";
 
 /** Another process reading the folder sees no file or the whole file, never half of one. */
@@ -26,6 +27,7 @@ function writeNewFile(planned: PlannedFile): void {
 export interface ApplyOptions {
   lockTimeoutMs: number;
   onLockWaiting?: () => void;
+  onEvent?: BaselineListener;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function applyBaseline(sequelize: Sequelize, plan: BaselinePlan, op
         "Run `npx authdb status` to see the history; nothing was written.",
       );
     }
+    options.onEvent?.({ type: "recording", files: plan.write.length, migrations: plan.record.length });
     for (const planned of plan.write) {
       // A migration a teammate wrote meanwhile wins: it is the shared one.
       if (planned.role !== "snapshot" && existsSync(planned.file)) continue;

@@ -3,6 +3,9 @@ import { toConnectionError } from "../database";
 import { AuthdbError, ExitCode, InvalidInputError } from "../errors";
 import { databaseMessage } from "../migrator/databaseMessage";
 import { currentActivity } from "./activity";
+import { reportInterrupts } from "./interrupts";
+import { commandNamed, commandStarted } from "./jsonEnvelope";
+import { reserveStdoutForJson } from "./jsonStdout";
 import { Output } from "./output";
 import { buildProgram } from "./program";
 
@@ -43,15 +46,26 @@ function fileSystemError(error: unknown): AuthdbError | null {
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  // The --json document names the command and times it from the start of its action (jsonEnvelope.ts).
+  program.hook("preAction", (_program, action) => commandStarted(action.name()));
+  for (const command of program.commands) {
+    command.exitOverride((error) => {
+      commandNamed(command.name());
+      throw error;
+    });
+  }
   const json = argv.includes("--json");
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
+    const code = typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
+    new Output({ json }).finish(code);
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version "fail" with exit code 0; a bad option is invalid input.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
+      if (error.exitCode === 0) return ExitCode.ok;
+      new Output({ json }).usageError(error, ExitCode.invalidInput);
+      return ExitCode.invalidInput;
     }
     const output = new Output({ json });
     const known = asAuthdbError(error);
@@ -96,6 +110,9 @@ function guardUnfinishedExit(argv: string[], isFinished: () => boolean): void {
 
 export function main(argv: string[] = process.argv): void {
   ignoreClosedPipes();
+  const json = argv.includes("--json");
+  if (json) reserveStdoutForJson();
+  reportInterrupts(json);
   let finished = false;
   guardUnfinishedExit(argv, () => finished);
   runCli(argv).then(

@@ -4,11 +4,13 @@ import type { ColumnRename } from "../migrations/planSchemaChanges";
 import { DEFAULT_BATCH_SIZE } from "../prune/types";
 import { MODEL_NAMES, type ModelName } from "../schema/types";
 
+const URL_HELP = "database URL; wins over config url and DATABASE_URL";
+
 /** Adds the options every command takes; `json` where the command's output is data. */
-export function withGlobalOptions(command: Command, { json = true } = {}): Command {
+export function withGlobalOptions(command: Command, { json = true, urlHelp = URL_HELP } = {}): Command {
   command
     .option("-c, --config <file>", "config file (default: authdb.config.{ts,mts,cts,js,mjs,cjs,json} in the working directory)")
-    .option("-u, --url <database-url>", "database URL; wins over config url and DATABASE_URL");
+    .option("-u, --url <database-url>", urlHelp);
   if (json) command.option("--json", "print one JSON document on stdout (progress goes to stderr)");
   return command;
 }

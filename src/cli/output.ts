@@ -1,5 +1,9 @@
 import { createColors } from "picocolors";
+import type { CommanderError } from "commander";
 import { AuthdbError } from "../errors";
+import { resultReady, takeEnvelope, type JsonEnvelope, type JsonError } from "./jsonEnvelope";
+import type { CommandData, CommandName } from "./jsonSchemas";
+import { writeJsonText } from "./jsonStdout";
 import { scrubSecrets } from "./secrets";
 
 export interface OutputOptions {
@@ -19,9 +23,6 @@ export function colorsEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEn
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
-
-/** stdout carries one JSON document per process: a failure after the result must not add a second. */
-let documentWritten = false;
 
 /**
  * Where a command speaks. Human lines go to stdout; with --json they go to stderr, and stdout carries
@@ -69,11 +70,17 @@ export class Output {
     this.line(`${this.c.dim("Next:")} ${text}`);
   }
 
-  /** The machine-readable result: only with --json, only once. */
-  result(data: unknown): void {
-    if (!this.json) return;
-    this.out.write(`${JSON.stringify(data, null, 2)}\n`);
-    documentWritten = true;
+  /**
+   * The command's machine-readable result, its data only (schemas/<command>.json): with --json it goes into
+   * the one document written when the command ends (jsonEnvelope.ts), with a failure that follows it.
+   */
+  result<C extends CommandName>(command: C, data: CommandData[C]): void {
+    if (this.json) resultReady(command, data);
+  }
+
+  /** The command ended with `exitCode` and no error to print: with --json, its document. */
+  finish(exitCode: number): void {
+    if (this.json) this.writeDocument(takeEnvelope(exitCode, null));
   }
 
   /** A user-facing failure: message and hint, no stack trace. */
@@ -81,7 +88,13 @@ export class Output {
     const c = this.errColors;
     this.writeForeign(this.err, `${c.red(c.bold("Error:"))} ${error.message}\n`);
     if (error.hint) this.writeForeign(this.err, `${c.dim("Hint:")} ${error.hint}\n`);
-    if (this.json && !documentWritten) this.writeForeign(this.out, `${JSON.stringify({ error: { type: error.name, message: error.message, hint: error.hint, exitCode: error.exitCode } }, null, 2)}\n`);
+    this.failureDocument({ type: error.name, message: error.message, hint: error.hint ?? null, exitCode: error.exitCode });
+  }
+
+  /** A mistake in the command line: the argument parser printed it on stderr already; --json still gets its document. */
+  usageError(error: CommanderError, exitCode: number): void {
+    const message = error.message.replace(/^error: /, "");
+    this.failureDocument({ type: "UsageError", message, hint: "Run the command with --help for its options.", exitCode });
   }
 
   /** A bug: the stack helps us, so it is printed. */
@@ -89,6 +102,17 @@ export class Output {
     const c = this.errColors;
     this.writeForeign(this.err, `${c.red(c.bold("Unexpected error"))} (please report it with the output below):\n${error instanceof Error ? error.stack : String(error)}\n`);
     const message = error instanceof Error ? error.message : String(error);
-    if (this.json && !documentWritten) this.writeForeign(this.out, `${JSON.stringify({ error: { type: "UnexpectedError", message, exitCode: 1 } }, null, 2)}\n`);
+    this.failureDocument({ type: "UnexpectedError", message, hint: "This is a bug in authdb: please report it with the stack trace printed on stderr.", exitCode: 1 });
+  }
+
+  /** Error text may carry what authdb did not write (a driver's message): known passwords are masked in it. */
+  private failureDocument(error: JsonError): void {
+    if (!this.json) return;
+    this.writeDocument(takeEnvelope(error.exitCode, { ...error, message: scrubSecrets(error.message), hint: error.hint === null ? null : scrubSecrets(error.hint) }));
+  }
+
+  /** stdout carries at most one document per process: takeEnvelope gives null after the first. */
+  private writeDocument(envelope: JsonEnvelope | null): void {
+    if (envelope) writeJsonText(this.out, `${JSON.stringify(envelope, null, 2)}\n`);
   }
 }

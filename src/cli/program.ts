@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { DEFAULT_BATCH_SIZE } from "../prune/types";
 import { EXIT_CODES_HELP } from "./exitCodesHelp";
 import { parseBatchSize, parseDialect, parsePositiveInteger, parseRename, parseSeconds, withGlobalOptions, withRunOptions } from "./options";
+import { docsFile } from "../docsLink";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require("../../package.json") as { version: string };
@@ -42,7 +43,7 @@ sync() creates (default models, custom models with extra columns declared in ext
 timestamps). Anything else: the differences are listed, nothing is written, exit 5. Rows a conversion
 would not keep (duplicate (provider, provider_account_id) pairs, NULLs in a column that becomes NOT NULL)
 are listed and nothing is written, exit 5. A database that already has this folder's history: exit 2.
-See docs/adopting-an-existing-database.md.`;
+See ${docsFile("adopting-an-existing-database.md")}.`;
 
 /** The `authdb` command line. */
 export function buildProgram(): Command {
@@ -50,7 +51,11 @@ export function buildProgram(): Command {
     .description("Migrations and an Auth.js adapter for SQL databases, from one schema.")
     .version(version, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
-    .addHelpText("after", EXIT_CODES_HELP);
+    .addHelpText("after", EXIT_CODES_HELP)
+    .addHelpText(
+      "after",
+      `\n--json: one JSON document on stdout, the same envelope for every command; it follows the JSON Schemas\nshipped in the package, authdb/schemas/envelope.json and authdb/schemas/<command>.json (${docsFile("cli.md")}, Machine output).`,
+    );
 
   withGlobalOptions(
     program
@@ -58,6 +63,7 @@ export function buildProgram(): Command {
       .description("write authdb.config.js (if missing) and the migration that creates the Auth.js tables")
       .option("--force", "render the initial migration files again (refused when the database at hand has applied them)")
       .option("--migrations-dir <dir>", "where to write migrations (default: config migrationsDir, else ./migrations)"),
+    { urlHelp: "only with --force: the database to ask whether it applied the files (init itself connects to none)" },
   ).action(actions.init);
 
   withRunOptions(

@@ -6,6 +6,7 @@ import { bindSchema } from "../database/catalog";
 import { bindMigrationHistory } from "../migrator/historyOptions";
 import { AuthdbError } from "../errors";
 import { waitingOn } from "./activity";
+import { databaseChosen } from "./jsonEnvelope";
 import { openPostgresReader, plainPostgresConnection } from "./postgresReader";
 import { registerSecrets } from "./secrets";
 import { readSequelizerc } from "./sequelizerc";
@@ -54,6 +55,7 @@ export interface Connection {
 function databaseUrl(project: Project, options: GlobalOptions, cwd: string): { url: string; source: UrlSource; base: string } {
   const { url, source } = resolveDatabaseUrl({ flag: options.url, config: project.config.url });
   registerSecrets(urlPasswords(url));
+  databaseChosen(url);
   // A relative SQLite path in the config is relative to the config file, like migrationsDir.
   return { url, source, base: source === "config" ? project.baseDir : cwd };
 }

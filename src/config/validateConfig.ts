@@ -7,6 +7,7 @@ import { foreignPatternProblem } from "../migrator/foreignMigrations";
 import { LOCK_TABLE } from "../migrator/lock/sqliteLock";
 import { CHECKSUM_TABLE } from "../migrator/metaStore";
 import { isPlainlyValidConfig } from "./plainConfig";
+import { docsFile } from "../docsLink";
 
 /**
  * Built when a config is not plainly valid (plainConfig.ts): zod takes a while to load. A field added here
@@ -36,7 +37,7 @@ export class ConfigError extends InvalidInputError {
     message: string,
     readonly file?: string,
   ) {
-    super(file ? `${file}: ${message}` : message, "Fix the config (docs/config.md lists every field), then run the command again.");
+    super(file ? `${file}: ${message}` : message, `Fix the config (${docsFile("config.md")} lists every field), then run the command again.`);
   }
 }
 

@@ -30,7 +30,7 @@ export function migrationsFor(config: AuthdbConfig, baseDir = process.cwd()): Mi
 /**
  * Applies pending migrations on `sequelize` (the same runner as `authdb migrate`: lock, one transaction
  * per migration, checksums). With no `migrationsDir` it applies the Auth.js tables for `config` rendered
- * in memory, so `new Sequelize("sqlite::memory:")` gets exactly the production schema, with no files.
+ * in memory, so `new Sequelize({ dialect: "sqlite", storage: ":memory:" })` gets exactly the production schema, with no files.
  */
 export async function migrate(sequelize: Sequelize, config: AuthdbConfig = {}, options: MigrateOptions = {}): Promise<RunResult> {
   const migrations = migrationsFor(config);

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { QueryInterface } from "sequelize";
 import { InvalidInputError } from "../errors";
 import { renderMigrationSet, schemaAtLevel } from "../migrations/migrationSet";
+import { legacyRenderings } from "../migrations/legacyRenderings";
 import { renderInitialMigration } from "../migrations/renderMigration";
 import type { SchemaOptions } from "../schema";
 import { migrationChecksum } from "./checksum";
@@ -122,7 +123,9 @@ export function migrationFromSource(name: string, source: string, file?: string)
 export function renderedMigrationSet(options: SchemaOptions): MigrationUnit[] {
   return renderMigrationSet(options).map(({ name, source }, i) => {
     const unit = migrationFromSource(name, source);
-    if (i === 0) unit.acceptedChecksums = [migrationChecksum(renderInitialMigration(schemaAtLevel(options, 1), "initial-migration-v1.js"))];
+    const earlier = i === 0 ? [renderInitialMigration(schemaAtLevel(options, 1), "initial-migration-v1.js")] : [];
+    const accepted = [...earlier, ...earlier.flatMap(legacyRenderings), ...legacyRenderings(source)];
+    unit.acceptedChecksums = accepted.map(migrationChecksum);
     return unit;
   });
 }

@@ -42,8 +42,11 @@ export function authdbIn(dir: string) {
   return (args: string[]): Promise<CliResult> => runAuthdb(args, { cwd: dir, env: { DATABASE_URL: undefined, CI: undefined } });
 }
 
+/** The command's data in its --json document (schemas/<command>.json); the envelope's ok must agree with the exit code. */
 export function parseJson(result: CliResult): Record<string, any> {
-  return JSON.parse(result.stdout);
+  const document = JSON.parse(result.stdout);
+  expect(document.ok).toBe(result.code === 0);
+  return document.data;
 }
 
 /** A Sequelize instance for a test's own reads; the caller closes it. */

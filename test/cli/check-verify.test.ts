@@ -81,7 +81,7 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
       expect(result.stdout).toContain(`pending  ${INITIAL}`);
       expect(result.stderr).toContain("2 migrations are pending");
       // Read-only: not even the migrator's bookkeeping tables appear.
-      const status = parseJson(await authdb(["check", "--url", database.url, "--json"]));
+      const status = parseJson(await authdb(["check", "--url", database.url, "--json"])).data;
       expect(status.pending).toEqual([INITIAL, "20261123000001-authdb-expiry-indexes.js"]);
       if (dialect === "postgres") expect(await pgQuery(database.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([]);
     });
@@ -94,7 +94,7 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
       expect(result.stdout).toMatch(/0 differences, 0 pending migrations in migrations \(\d+(\.\d+)? m?s\)/);
       const json = await authdb(["check", "--url", database.url, "--json"]);
       expect(json.code).toBe(0);
-      expect(parseJson(json)).toEqual(expect.objectContaining({ command: "check", ok: true, differences: [], pending: [] }));
+      expect(parseJson(json)).toMatchObject({ command: "check", ok: true, error: null, data: { differences: [], pending: [] } });
     });
 
     it("exits 4 when the schema matches but a migration is pending", async () => {
@@ -103,7 +103,7 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
       try {
         const result = await authdb(["check", "--url", database.url, "--json"]);
         expect(result.code).toBe(4);
-        expect(parseJson(result)).toEqual(expect.objectContaining({ ok: false, differences: [], pending: ["20270101000000-noop.js"] }));
+        expect(parseJson(result)).toMatchObject({ ok: false, data: { differences: [], pending: ["20270101000000-noop.js"] }, error: { exitCode: 4 } });
         expect(result.stderr).toContain("1 pending migration: 20270101000000-noop.js");
       } finally {
         rmSync(file);
@@ -121,7 +121,7 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
 
       const strict = await authdb(["check", "--url", database.url, "--strict", "--json"]);
       expect(strict.code).toBe(5);
-      const kinds = parseJson(strict).differences.map((d: { kind: string; table: string; column?: string }) => `${d.kind} ${d.table}${d.column ? `.${d.column}` : ""}`);
+      const kinds = parseJson(strict).data.differences.map((d: { kind: string; table: string; column?: string }) => `${d.kind} ${d.table}${d.column ? `.${d.column}` : ""}`);
       expect(kinds).toEqual(["extra-column accounts.legacy_flag", "extra-table app_orders"]);
     });
 
@@ -152,7 +152,7 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
       expect(again.stderr).toContain("this database is not empty: it has 2 applied migrations");
       const forced = await authdb(["verify", "--url", database.url, "--force", "--json"]);
       expect(forced.code).toBe(0);
-      expect(parseJson(forced)).toEqual(expect.objectContaining({ command: "verify", ok: true, failed: null, leftMigrated: true }));
+      expect(parseJson(forced)).toMatchObject({ command: "verify", ok: true, data: { failed: null, leftMigrated: true } });
     });
 
     it("refuses to run without an explicit --url or DATABASE_URL, and creates no SQLite file", async () => {
@@ -178,8 +178,9 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
         expect(result.stderr).toContain("accounts: index accounts_provider on (provider) is not in the schema");
         expect(result.stderr).toContain("Error: 20270101000000-add-audit.js: its down does not undo its up");
         expect(result.stderr).not.toContain("20270102000000-later.js"); // it stops at the first failure
-        const json = parseJson(result);
-        expect(json.ok).toBe(false);
+        const doc = parseJson(result);
+        expect(doc).toMatchObject({ ok: false, error: { exitCode: 5 } });
+        const json = doc.data;
         expect(json.failed).toBe("20270101000000-add-audit.js");
         expect(json.migrations.map((m: { name: string; ok: boolean }) => [m.name, m.ok])).toEqual([
           [INITIAL, true],

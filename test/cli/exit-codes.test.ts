@@ -24,6 +24,16 @@ describe("exit codes and messages", () => {
     expect(ExitCode).toEqual({ ok: 0, migrationFailed: 1, invalidInput: 2, lockTimeout: 3, pending: 4, drift: 5, changedMigration: 6 });
   });
 
+  test("exit 4 from check (pending migrations, nothing else differs) is in the help's exit-code list", async () => {
+    const env = { DATABASE_URL: `sqlite:${path.join(temp.dir, "app.sqlite")}` };
+    for (const args of [["init"], ["migrate"], ["create", "backfill-nothing"]]) expect((await run(args, env)).code).toBe(0);
+    const check = await run(["check"], env);
+    expect(check.code).toBe(ExitCode.pending);
+    const help = (await run(["--help"])).stdout;
+    const line = help.split("\n").findIndex((l) => l.trimStart().startsWith(`${ExitCode.pending}  `));
+    expect(help.split("\n").slice(line, line + 2).join(" ")).toMatch(/\bcheck, when nothing else differs\b/);
+  });
+
   describe.each([
     ["a syntax error", "module.exports = { extend: { User: { phoneNumber: 'STRING' } }, ", /authdb\.config\.js: cannot be loaded/],
     ["an unknown field", "module.exports = { extnd: {} }", /authdb\.config\.js: unknown field "extnd"/],
@@ -75,7 +85,7 @@ describe("exit codes and messages", () => {
       const down = await run(["down", "--to", "nope.js", "--url", db.url]);
       expect(down.code).toBe(ExitCode.invalidInput);
       // Nothing was created: not even SequelizeMeta or the lock table.
-      const status = JSON.parse((await run(["status", "--json", "--url", db.url])).stdout);
+      const status = JSON.parse((await run(["status", "--json", "--url", db.url])).stdout).data;
       expect(status.applied).toEqual([]);
     } finally {
       await db.drop();

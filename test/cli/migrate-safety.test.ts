@@ -27,14 +27,14 @@ describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
     const deadline = Date.now() + 30_000;
     while (!stdout.includes(`✔ ${INITIAL}`) && Date.now() < deadline) await sleep(100);
     await sleep(500);
-    const during = JSON.parse((await project.authdb(["status", "--json"])).stdout);
+    const during = JSON.parse((await project.authdb(["status", "--json"])).stdout).data;
     expect(during.lock).toMatchObject({ held: true, pid: child.pid });
     child.kill("SIGKILL");
     await exited;
 
     // PostgreSQL frees the advisory lock with the connection; SQLite's row names a dead pid on this host,
     // which holds nothing (status says free, the next run takes the row over).
-    const status = JSON.parse((await project.authdb(["status", "--json"])).stdout);
+    const status = JSON.parse((await project.authdb(["status", "--json"])).stdout).data;
     expect(status.pending).toEqual([fixture.sleeps]);
     expect(status.lock).toEqual({ held: false });
     expect(await listTables(project.db.url)).not.toContain("slow");
@@ -43,7 +43,7 @@ describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`✔ ${fixture.sleeps}`);
     expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
-    expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).lock).toEqual({ held: false });
+    expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).data.lock).toEqual({ held: false });
   });
 
   test("every command reports what it did and how long it took", async () => {
@@ -123,7 +123,7 @@ describe.each(DIALECTS)("migrate safety on $dialect", (dialect) => {
     const migrate = await project.authdb(["migrate", "--json"]);
     expect(migrate.code).toBe(0);
     expect(migrate.stderr).toContain("run `npx authdb generate`");
-    expect(JSON.parse(migrate.stdout).unmigratedConfigChanges).toEqual(["add column users.phone_number (STRING(255))"]);
+    expect(JSON.parse(migrate.stdout).data.unmigratedConfigChanges).toEqual(["add column users.phone_number (STRING(255))"]);
     expect(readFileSync(initialFile, "utf8")).toBe(committed);
     expect(await listColumns(project.db.url, "users")).not.toContain("phone_number");
     expect((await project.authdb(["status", "--check"])).code).toBe(0);

@@ -159,7 +159,7 @@ describe.each(systems)("$system", ({ manifest, extension, configSyntax }) => {
 
       const status = await run("status", "--json", "--url", db.url);
       expect(status.code).toBe(0);
-      const doc = JSON.parse(status.stdout);
+      const doc = JSON.parse(status.stdout).data;
       expect(doc.pending).toEqual([]);
       expect(doc.applied).toEqual(
         expect.arrayContaining([expect.objectContaining({ name: initial, state: "ok" }), expect.objectContaining({ name: addRole, state: "no-checksum" })]),
@@ -173,7 +173,7 @@ describe.each(systems)("$system", ({ manifest, extension, configSyntax }) => {
       expect(cli.out).toContain(`${addRole.replace(extension, "")}: migrated`);
       expect(cli.code).toBe(0);
 
-      const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout);
+      const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout).data;
       expect(status.pending).toEqual([]);
       expect(status.applied.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining([initial, addRole]));
       expect(status.applied.every((m: { state: string }) => m.state === "no-checksum")).toBe(true);
@@ -239,7 +239,7 @@ describe('a "type": "module" project whose initial migration an older authdb wro
     // docs/getting-started.md, "Projects with "type": "module"": the two statements, on every database that applied it.
     await pgQuery(db.url, `UPDATE "SequelizeMeta" SET name = $1 WHERE name = $2`, [INITIAL_CJS, INITIAL_JS]);
     await pgQuery(db.url, `UPDATE authdb_migrations SET name = $1 WHERE name = $2`, [INITIAL_CJS, INITIAL_JS]);
-    const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout);
+    const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout).data;
     expect(status.pending).toEqual([]);
     expect(status.applied).toContainEqual(expect.objectContaining({ name: INITIAL_CJS, state: "ok" }));
     expect(status.applied.filter((m: { state: string }) => m.state !== "ok")).toEqual([]);

@@ -93,8 +93,9 @@ describe.each(targets)("a new user on $name", (target) => {
   test("status --json is one JSON document on stdout", async () => {
     const result = await run("status", "--json", "--url", db.url);
     expect(result.code).toBe(0);
-    const status = JSON.parse(result.stdout);
-    expect(status).toMatchObject({ command: "status", pending: [], lock: { held: false } });
+    const doc = JSON.parse(result.stdout);
+    expect(doc).toMatchObject({ ok: true, command: "status", error: null, data: { pending: [], lock: { held: false } } });
+    const status = doc.data;
     expect(status.applied).toHaveLength(3);
     expect(status.applied[0]).toEqual({ name: INITIAL_MIGRATION_NAME, appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), state: "ok" });
     expect(status.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok"]);
@@ -106,7 +107,7 @@ describe.each(targets)("a new user on $name", (target) => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`reverted ${INITIAL_MIGRATION_NAME}`);
     expect(await target.userColumns(db)).toEqual([]);
-    const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout);
+    const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout).data;
     expect(status.pending).toHaveLength(3);
     expect(status.pending.slice(0, 2)).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES]);
   });
@@ -114,7 +115,8 @@ describe.each(targets)("a new user on $name", (target) => {
   test("status --check --json fails with the pending code and still prints exactly one JSON document", async () => {
     const result = await run("status", "--check", "--json", "--url", db.url);
     expect(result.code).toBe(4);
-    expect(JSON.parse(result.stdout).pending).toHaveLength(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, data: { pending: expect.any(Array) }, error: { exitCode: 4 } });
+    expect(JSON.parse(result.stdout).data.pending).toHaveLength(3);
     expect(result.stderr).toContain("Error: 3 pending migrations");
   });
 });
@@ -164,7 +166,7 @@ describe("configs a user may write", () => {
     expect(readFileSync(path.join(tmp.dir, "authdb.config.js"), "utf8")).toContain(`migrationsDir: "db/auth migrations",`);
     expect(existsSync(path.join(tmp.dir, "db", "auth migrations", INITIAL_MIGRATION_NAME))).toBe(true);
     const status = await runAuthdb(["status", "--json", "--url", `sqlite:${path.join(tmp.dir, "s.sqlite")}`], { cwd: tmp.dir });
-    expect(JSON.parse(status.stdout).pending).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES]);
+    expect(JSON.parse(status.stdout).data.pending).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES]);
     const other = await runAuthdb(["init", "--migrations-dir", "elsewhere"], { cwd: tmp.dir });
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/--migrations-dir elsewhere differs from migrationsDir in authdb\.config\.js \(db\/auth migrations\)/);
@@ -179,6 +181,6 @@ describe("configs a user may write", () => {
     expect(name).toBeDefined();
     const result = await runAuthdb(["migrate", "--url", `sqlite:${path.join(tmp.dir, "x.sqlite")}`, "--json"], { cwd: tmp.dir });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).applied.map((m: { name: string }) => m.name)).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES, name]);
+    expect(JSON.parse(result.stdout).data.applied.map((m: { name: string }) => m.name)).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES, name]);
   });
 });

@@ -52,7 +52,7 @@ describe("no silent success", () => {
     expect(await listTables(url)).not.toContain("stuck");
     // The lock it left names a process that is gone: the next run is not blocked by it.
     const status = await run(["status", "--json", "--url", url]);
-    expect(JSON.parse(status.stdout)).toMatchObject({ pending: ["20261124000000-never-settles.js"], lock: { held: false } });
+    expect(JSON.parse(status.stdout).data).toMatchObject({ pending: ["20261124000000-never-settles.js"], lock: { held: false } });
   });
 
   test("a config that exports a never-settling Promise: exit 1 naming the config", async () => {

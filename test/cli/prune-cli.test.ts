@@ -62,11 +62,14 @@ describe.each(dialects)("authdb prune on %s", (_dialect, createDatabase, qualifi
     const json = JSON.parse(result.stdout);
     expect(json).toMatchObject({
       command: "prune",
-      dryRun: true,
-      batchSize: 3,
-      tables: { Session: { table: "auth_sessions", rows: 7, batches: 3 }, VerificationToken: { table: "auth_tokens", rows: 7, batches: 3 } },
-      rows: 14,
-      batches: 6,
+      ok: true,
+      data: {
+        dryRun: true,
+        batchSize: 3,
+        tables: { Session: { table: "auth_sessions", rows: 7, batches: 3 }, VerificationToken: { table: "auth_tokens", rows: 7, batches: 3 } },
+        rows: 14,
+        batches: 6,
+      },
     });
     expect(result.stderr).toMatch(/Dry run: 14 expired rows would be removed in 6 batches; nothing changed \(\d+ ms\)/);
     expect(result.stderr).toContain("Next: run `npx authdb prune` to remove them.");
@@ -91,7 +94,7 @@ describe.each(dialects)("authdb prune on %s", (_dialect, createDatabase, qualifi
   test("--json on a clean database: zero rows, exit 0, one JSON document", async () => {
     const result = await authdb(["prune", "--json"]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ dryRun: false, batchSize: 5000, rows: 0, batches: 0, tables: { Session: { rows: 0 } } });
+    expect(JSON.parse(result.stdout).data).toMatchObject({ dryRun: false, batchSize: 5000, rows: 0, batches: 0, tables: { Session: { rows: 0 } } });
     expect(result.stderr).toContain("No expired rows to remove");
   });
 
@@ -125,7 +128,7 @@ describe("authdb prune on a database that is not migrated", () => {
     try {
       const result = await runAuthdb(["prune", "--json", "--url", database.url], { cwd: project.dir, env: { DATABASE_URL: undefined, CI: undefined } });
       expect(result.code).toBe(4);
-      expect(JSON.parse(result.stdout)).toMatchObject({ error: { exitCode: 4, message: expect.stringContaining("not migrated") } });
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, command: "prune", data: null, error: { exitCode: 4, message: expect.stringContaining("not migrated") } });
     } finally {
       await database.drop();
     }

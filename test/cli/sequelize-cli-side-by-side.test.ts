@@ -102,7 +102,7 @@ describe("sequelize-cli side by side on PostgreSQL", () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`Migrations: ${path.join("db", "migrations")} (from .sequelizerc)`);
     expect(status.stdout).toMatch(new RegExp(`applied  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  ${INITIAL}  \\(applied by another tool: no checksum\\)`));
-    const statusJson = JSON.parse((await authdb(["status", "--json"])).stdout);
+    const statusJson = JSON.parse((await authdb(["status", "--json"])).stdout).data;
     expect(statusJson.migrationsDir).toBe(migrationsDir);
     const ours = migrationFiles(migrationsDir);
     expect(ours).toContain(INITIAL);
@@ -135,7 +135,7 @@ describe("sequelize-cli side by side on PostgreSQL", () => {
     expect(undo.out).toContain("20270101000000-create-orders: reverted");
     expect(undo.code).toBe(0);
     expect(await tableExists(db.url, "public", "orders")).toBe(false);
-    const after = JSON.parse((await authdb(["status", "--json"])).stdout);
+    const after = JSON.parse((await authdb(["status", "--json"])).stdout).data;
     expect(after.pending).toEqual([orders]);
     // And authdb applies it again over sequelize-cli's undo (its stale checksum row is replaced).
     expect((await authdb(["migrate"])).code).toBe(0);
@@ -183,7 +183,7 @@ describe("sequelize-cli side by side on PostgreSQL", () => {
     const undo = sequelizeCli(["db:migrate:undo", "--url", db.url], tmp.dir);
     expect(undo.code).toBe(0);
     expect(await pgQuery(db.url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'")).toEqual([]);
-    expect(JSON.parse((await authdb(["status", "--json"])).stdout).pending).toEqual(["20270101000000-add-order-note.js"]);
+    expect(JSON.parse((await authdb(["status", "--json"])).stdout).data.pending).toEqual(["20270101000000-add-order-note.js"]);
     expect((await authdb(["migrate"])).code).toBe(0);
 
     // And all of it, ours included, newest first.
@@ -192,7 +192,7 @@ describe("sequelize-cli side by side on PostgreSQL", () => {
     expect(await tableExists(db.url, "public", "orders")).toBe(false);
     expect(await tableExists(db.url, "public", "users")).toBe(false);
     expect(await pgQuery(db.url, `SELECT name FROM "SequelizeMeta"`)).toEqual([]);
-    expect(JSON.parse((await authdb(["status", "--json"])).stdout).pending).toEqual(names);
+    expect(JSON.parse((await authdb(["status", "--json"])).stdout).data.pending).toEqual(names);
   });
 
   test("init in a sequelize-cli project writes into the .sequelizerc folder and names it in the config", async () => {
@@ -271,7 +271,7 @@ describe.each(DIALECTS)("foreign rows on $dialect", (dialect) => {
     writeFileSync(path.join(project.dir, "authdb.config.js"), `module.exports = ${JSON.stringify({ migrationsDir: "migrations", foreignMigrations })};\n`);
 
   test("undeclared, they are missing files (exit 6) and the hint names foreignMigrations", async () => {
-    const status = JSON.parse((await project.authdb(["status", "--json"])).stdout);
+    const status = JSON.parse((await project.authdb(["status", "--json"])).stdout).data;
     expect(status.applied).toContainEqual(expect.objectContaining({ name: BILLING, state: "missing-file" }));
     const refused = await project.authdb(["migrate"]);
     expect(refused.code).toBe(6);
@@ -291,7 +291,7 @@ describe.each(DIALECTS)("foreign rows on $dialect", (dialect) => {
     expect(human.stdout).toMatch(new RegExp(`${BILLING}\\s+\\(foreign: matches foreignMigrations "2019\\*-billing-\\*"\\)`));
     const ours = migrationFiles(project.migrationsDir).filter((name) => name !== fixture.extraTwo);
     expect(human.stdout).toContain(`${ours.length + 2} applied (2 of them foreign), 1 pending`);
-    const json = JSON.parse((await project.authdb(["status", "--json"])).stdout);
+    const json = JSON.parse((await project.authdb(["status", "--json"])).stdout).data;
     expect(json.applied).toEqual([
       { name: BILLING, appliedAt: null, state: "foreign", foreignPattern: "2019*-billing-*" },
       ...ours.map((name) => expect.objectContaining({ name, state: "ok" })),
@@ -354,6 +354,6 @@ describe.each(DIALECTS)("a custom history table name on $dialect", (dialect) => 
     const down = await project.authdb(["down"]);
     expect(down.stderr).toBe("");
     expect(down.code).toBe(0);
-    expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).pending).toEqual([fixture.extraOne]);
+    expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).data.pending).toEqual([fixture.extraOne]);
   });
 });

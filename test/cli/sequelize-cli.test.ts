@@ -30,7 +30,7 @@ describe("sequelize-cli interop on PostgreSQL", () => {
     const cli = sequelizeCli(["db:migrate", "--url", db.url, "--migrations-path", "migrations"], tmp.dir);
     expect(cli.out).toContain(`${INITIAL_MIGRATION_NAME.replace(/\.js$/, "")}: migrated`);
     expect(cli.code).toBe(0);
-    const status = JSON.parse((await runAuthdb(["status", "--json", "--url", db.url], { cwd: tmp.dir })).stdout);
+    const status = JSON.parse((await runAuthdb(["status", "--json", "--url", db.url], { cwd: tmp.dir })).stdout).data;
     expect(status.applied).toEqual([
       { name: INITIAL_MIGRATION_NAME, appliedAt: null, state: "no-checksum" },
       { name: "20261123000001-authdb-expiry-indexes.js", appliedAt: null, state: "no-checksum" },

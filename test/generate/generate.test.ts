@@ -189,7 +189,7 @@ describe("sequelize-cli runs the files generate writes", () => {
       for (const name of migrationFiles(tmp.dir)) expect(cli.stdout).toContain(`${name.replace(/\.js$/, "")}: migrated`);
       // authdb sees sequelize-cli's history and finds the schema it expects.
       expectOk(await runAuthdb(["check", "--url", db.url], { cwd: tmp.dir }));
-      expect(JSON.parse(expectOk(await runAuthdb(["status", "--json", "--url", db.url], { cwd: tmp.dir })).stdout).pending).toEqual([]);
+      expect(JSON.parse(expectOk(await runAuthdb(["status", "--json", "--url", db.url], { cwd: tmp.dir })).stdout).data.pending).toEqual([]);
       const undo = spawnSync(process.execPath, [require.resolve("sequelize-cli/lib/sequelize"), "db:migrate:undo:all", "--url", db.url, "--migrations-path", "migrations"], { cwd: tmp.dir, encoding: "utf8" });
       expect(undo.status).toBe(0);
       expect(await sqlQuery(db.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = 'users'")).toEqual([]);

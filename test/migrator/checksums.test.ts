@@ -28,7 +28,7 @@ describe.each(DIALECTS)("checksums on $dialect", (dialect) => {
     writeFileSync(file, readFileSync(file, "utf8").replace(/\n/g, "\r\n"));
     const status = await project.authdb(["status", "--json", "--check"]);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout).applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok"]);
+    expect(JSON.parse(status.stdout).data.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok"]);
     expect((await project.authdb(["migrate"])).code).toBe(0);
   });
 
@@ -39,9 +39,12 @@ describe.each(DIALECTS)("checksums on $dialect", (dialect) => {
     const human = await project.authdb(["status"]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(new RegExp(`applied .*${fixture.extraOne}\\s+CHANGED since it was applied`));
+    // migrate would refuse with exit 6, so status must not send the user there, though one is pending.
+    expect(human.stdout).not.toContain("Next: run `npx authdb migrate`");
+    expect(human.stdout).toContain(`Next: \`npx authdb migrate\` refuses to run until the changed or missing migration is settled. If the edit was intended, record the file as it is now: \`npx authdb repair ${fixture.extraOne}\``);
 
     const json = await project.authdb(["status", "--json"]);
-    const doc = JSON.parse(json.stdout);
+    const doc = JSON.parse(json.stdout).data;
     expect(doc.applied).toEqual([
       expect.objectContaining({ name: INITIAL, state: "ok" }),
       expect.objectContaining({ name: EXPIRY_INDEXES, state: "ok" }),
@@ -74,7 +77,7 @@ describe.each(DIALECTS)("checksums on $dialect", (dialect) => {
     rmSync(path.join(project.migrationsDir, fixture.extraOne));
 
     const json = await project.authdb(["status", "--json"]);
-    expect(JSON.parse(json.stdout).applied).toContainEqual(expect.objectContaining({ name: fixture.extraOne, state: "missing-file" }));
+    expect(JSON.parse(json.stdout).data.applied).toContainEqual(expect.objectContaining({ name: fixture.extraOne, state: "missing-file" }));
     expect((await project.authdb(["status"])).stdout).toMatch(new RegExp(`${fixture.extraOne}\\s+FILE MISSING`));
 
     const check = await project.authdb(["status", "--check"]);

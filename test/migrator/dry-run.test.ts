@@ -54,8 +54,9 @@ describe.each(DIALECTS)("dry run on $dialect", (dialect) => {
     const result = await project.authdb(["migrate", "--dry-run", "--json"]);
 
     expect(result.code).toBe(0);
-    const doc = JSON.parse(result.stdout);
-    expect(doc).toMatchObject({ command: "migrate", dryRun: true, applied: [] });
+    const envelope = JSON.parse(result.stdout);
+    expect(envelope).toMatchObject({ command: "migrate", ok: true, data: { dryRun: true, applied: [] } });
+    const doc = envelope.data;
     expect(doc.statements.map((m: { name: string }) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne]);
     expect(doc.statements[0].statements[0]).toContain(create("users"));
     expect(doc.statements[1]).toEqual({ name: EXPIRY_INDEXES, statements: [], skipped: SKIPPED.slice("-- ".length) });
@@ -73,9 +74,9 @@ describe.each(DIALECTS)("dry run on $dialect", (dialect) => {
 
     const result = await project.authdb(["migrate", "--dry-run", "--json"]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).statements.map((m: { name: string }) => m.name)).toEqual([fixture.extraTwo]);
+    expect(JSON.parse(result.stdout).data.statements.map((m: { name: string }) => m.name)).toEqual([fixture.extraTwo]);
     expect({ tables: await listTables(project.db.url), names: await recordedNames(project.db.url) }).toEqual(before);
-    expect((await project.authdb(["status", "--json"])).stdout).toContain(`"pending": [\n    "${fixture.extraTwo}"`);
+    expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).data.pending).toEqual([fixture.extraTwo]);
 
     // down --dry-run prints the revert and changes nothing either.
     const down = await project.authdb(["down", "--dry-run"]);

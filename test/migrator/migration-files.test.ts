@@ -76,7 +76,7 @@ describe("migration files", () => {
   test("--lock-timeout 0.5 says 0.5 s", async () => {
     project = await createProject("files_lock_timeout", sqlite, [fixture.sleeps]);
     const holder = project.authdb(["migrate"], { AUTHDB_TEST_SLEEP_MS: "4000" });
-    await waitFor(async () => JSON.parse((await project.authdb(["status", "--json"])).stdout).lock.held === true, 20_000, "the lock");
+    await waitFor(async () => JSON.parse((await project.authdb(["status", "--json"])).stdout).data.lock.held === true, 20_000, "the lock");
     const waiter = await project.authdb(["migrate", "--lock-timeout", "0.5"]);
     expect(waiter.code).toBe(ExitCode.lockTimeout);
     expect(waiter.stderr).toMatch(/gave up after 0\.5 s waiting for the migration lock/);

@@ -247,15 +247,15 @@ describe("two apps in two schemas of one database", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await waitFor(async () => JSON.parse((await inA(["status", "--json"])).stdout).lock.held === true, 20_000, "a to hold its lock");
+    await waitFor(async () => JSON.parse((await inA(["status", "--json"])).stdout).data.lock.held === true, 20_000, "a to hold its lock");
 
-    expect(JSON.parse((await inB(["status", "--json"])).stdout).lock).toEqual({ held: false });
+    expect(JSON.parse((await inB(["status", "--json"])).stdout).data.lock).toEqual({ held: false });
     // Only the initial migration meanwhile: the expiry-index one builds CONCURRENTLY, which PostgreSQL makes
     // wait for every older transaction in the database (a's sleeping one), lock or no lock.
     const bMigrate = await inB(["migrate", "--to", INITIAL, "--lock-timeout", "3"]);
     expect(bMigrate.code).toBe(0);
     expect(bMigrate.stdout + bMigrate.stderr).not.toMatch(/waiting|held by/i);
-    expect(JSON.parse((await inA(["status", "--json"])).stdout).lock.held).toBe(true);
+    expect(JSON.parse((await inA(["status", "--json"])).stdout).data.lock.held).toBe(true);
 
     expect(await exited).toBe(0);
     expect((await inB(["migrate"])).code).toBe(0);

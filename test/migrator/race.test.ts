@@ -28,7 +28,7 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
     // And the record is what a later run sees: nothing pending, every file unchanged.
     const status = await project.authdb(["status", "--json", "--check"]);
     expect(status.code).toBe(0);
-    const doc = JSON.parse(status.stdout);
+    const doc = JSON.parse(status.stdout).data;
     expect(doc.pending).toEqual([]);
     expect(doc.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok", "ok"]);
     expect(doc.lock).toEqual({ held: false });
@@ -44,7 +44,7 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
     while (!lock.held && Date.now() < deadline) {
       const status = await project.authdb(["status", "--json"]);
       expect(status.code).toBe(0);
-      lock = JSON.parse(status.stdout).lock;
+      lock = JSON.parse(status.stdout).data.lock;
       if (!lock.held) await sleep(200);
     }
     expect(lock).toMatchObject({ held: true, command: "migrate", host: require("node:os").hostname() });
@@ -67,7 +67,7 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
     expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
     // The lock was released: status says so, and a new run takes it at once.
     const after = await project.authdb(["status", "--json"]);
-    expect(JSON.parse(after.stdout).lock).toEqual({ held: false });
+    expect(JSON.parse(after.stdout).data.lock).toEqual({ held: false });
     const again = await project.authdb(["migrate", "--lock-timeout", "1"]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Already up to date/);
@@ -79,12 +79,12 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
     const deadline = Date.now() + 30_000;
     for (;;) {
       const status = await project.authdb(["status", "--json"]);
-      if (JSON.parse(status.stdout).lock.held || Date.now() > deadline) break;
+      if (JSON.parse(status.stdout).data.lock.held || Date.now() > deadline) break;
       await sleep(200);
     }
     const waiter = await project.authdb(["migrate", "--lock-timeout", "0.5", "--json"]);
     expect(waiter.code).toBe(3);
-    expect(JSON.parse(waiter.stdout)).toEqual({ error: expect.objectContaining({ type: "LockTimeoutError", exitCode: 3 }) });
+    expect(JSON.parse(waiter.stdout)).toMatchObject({ ok: false, command: "migrate", data: null, error: { type: "LockTimeoutError", exitCode: 3 } });
     expect(waiter.stderr).toMatch(/Waiting for the migration lock/);
     expect((await holder).code).toBe(0);
   });

@@ -48,9 +48,11 @@ describe.each(DIALECTS)("authdb repair on $dialect", (dialect) => {
 
     const repaired = await project.authdb(["repair", "--json"]);
     expect(repaired.code).toBe(0);
-    expect(JSON.parse(repaired.stdout)).toEqual(
-      expect.objectContaining({ command: "repair", dryRun: false, recorded: [{ name: fixture.extraOne, previousChecksum: before, checksum: after }], missingFiles: [] }),
-    );
+    expect(JSON.parse(repaired.stdout)).toMatchObject({
+      command: "repair",
+      ok: true,
+      data: { dryRun: false, recorded: [{ name: fixture.extraOne, previousChecksum: before, checksum: after }], missingFiles: [] },
+    });
     expect(repaired.stderr).toMatch(/Recorded the current checksum of 1 migration in [\d.]+ m?s/);
     expect(await checksumOf(project, fixture.extraOne)).toBe(after);
     // Only the checksum changed: the other records are as they were.
@@ -58,7 +60,7 @@ describe.each(DIALECTS)("authdb repair on $dialect", (dialect) => {
 
     const status = await project.authdb(["status", "--check", "--json"]);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout).applied.every((m: { state: string }) => m.state === "ok")).toBe(true);
+    expect(JSON.parse(status.stdout).data.applied.every((m: { state: string }) => m.state === "ok")).toBe(true);
     expect((await project.authdb(["migrate"])).code).toBe(0);
 
     const again = await project.authdb(["repair"]);
@@ -76,7 +78,7 @@ describe.each(DIALECTS)("authdb repair on $dialect", (dialect) => {
     expect(one.stdout).toMatch(new RegExp(`recorded\\s+${fixture.extraOne}`));
     expect(one.stdout).toMatch(new RegExp(`unchanged\\s+${INITIAL}`));
     expect(await checksumOf(project, fixture.extraTwo)).toBe(twoBefore);
-    const status = JSON.parse((await project.authdb(["status", "--json"])).stdout);
+    const status = JSON.parse((await project.authdb(["status", "--json"])).stdout).data;
     const states = Object.fromEntries(status.applied.map((m: { name: string; state: string }) => [m.name, m.state]));
     expect(states).toEqual(expect.objectContaining({ [INITIAL]: "ok", [fixture.extraOne]: "ok", [fixture.extraTwo]: "changed" }));
     expect(Object.values(states).filter((state) => state !== "ok")).toEqual(["changed"]);
@@ -105,7 +107,7 @@ describe.each(DIALECTS)("authdb repair on $dialect", (dialect) => {
 
     const all = await project.authdb(["repair", "--json"]);
     expect(all.code).toBe(0);
-    const doc = JSON.parse(all.stdout);
+    const doc = JSON.parse(all.stdout).data;
     expect(doc.recorded.map((m: { name: string }) => m.name)).toEqual([fixture.extraOne]);
     expect(doc.missingFiles).toEqual([fixture.extraTwo]);
     expect(all.stderr).toMatch(new RegExp(`not touched\\s+${fixture.extraTwo}`));

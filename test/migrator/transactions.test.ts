@@ -38,7 +38,7 @@ describe.each(DIALECTS)("per-migration transaction on $dialect", (dialect) => {
     expect(await recordedNames(project.db.url)).toEqual({ meta: applied, checksums: applied });
 
     // status lists it as pending; fixing the file and running again applies it.
-    const status = JSON.parse((await project.authdb(["status", "--json"])).stdout);
+    const status = JSON.parse((await project.authdb(["status", "--json"])).stdout).data;
     expect(status.pending).toEqual([fixture.failsHalfway]);
     expect(status.lock).toEqual({ held: false });
   });

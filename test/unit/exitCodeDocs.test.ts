@@ -4,7 +4,7 @@ import { EXIT_CODES_HELP } from "../../src/cli/exitCodesHelp";
 import { ExitCode } from "../../src/errors";
 
 /** The CI contract is published twice (docs/cli.md and `authdb --help`); both must list exactly the codes the code uses. */
-const codes = [...new Set(Object.values(ExitCode))].sort();
+const codes = [...new Set<number>(Object.values(ExitCode))].sort((a, b) => a - b);
 
 test("every exit code is distinct", () => {
   expect(codes).toHaveLength(Object.keys(ExitCode).length);

@@ -3,7 +3,10 @@ import { performance } from "node:perf_hooks";
 import { applyBaseline, BaselineBlockedError, LAYOUT_NAMES, planBaseline, type BaselinePlan } from "../../baseline";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions } from "../project";
+import { withProgress } from "../progress";
+import { trackBaseline } from "../progress/baselineProgress";
 import { printDifferences } from "./check";
+import { docsFile } from "../../docsLink";
 
 interface BaselineOptions extends GlobalOptions {
   dryRun?: boolean;
@@ -34,7 +37,7 @@ function printPlan(output: Output, plan: BaselinePlan, dryRun: boolean): void {
   }
   if (plan.foreignRows.length) {
     output.line(
-      c.dim(`SequelizeMeta also lists ${plan.foreignRows.length} migration${plan.foreignRows.length === 1 ? "" : "s"} that ${plan.foreignRows.length === 1 ? "is" : "are"} not in this folder (${plan.foreignRows.join(", ")}): left as they are; docs/sequelize-cli.md shows how to declare them foreign.`),
+      c.dim(`SequelizeMeta also lists ${plan.foreignRows.length} migration${plan.foreignRows.length === 1 ? "" : "s"} that ${plan.foreignRows.length === 1 ? "is" : "are"} not in this folder (${plan.foreignRows.join(", ")}): left as they are; ${docsFile("sequelize-cli.md")} shows how to declare them foreign.`),
     );
   }
 }
@@ -63,27 +66,34 @@ export async function baselineCommand(options: BaselineOptions): Promise<void> {
       output.line(`Migrations: ${relativePath(project.migrationsDir)}`);
       let plan: BaselinePlan;
       try {
-        plan = await planBaseline(sequelize, { migrationsDir: project.migrationsDir, config: project.config });
+        plan = await withProgress(output, { title: "Baseline", unit: "row checks" }, (progress) =>
+          planBaseline(sequelize, { migrationsDir: project.migrationsDir, config: project.config }, new Date(), trackBaseline(progress)),
+        );
       } catch (error) {
         if (error instanceof BaselineBlockedError) {
           printBlocked(output, error);
-          output.result({
-            command: "baseline",
-            ok: false,
+          output.result("baseline", {
             dryRun: Boolean(options.dryRun),
-            database: label,
+            layout: null,
+            recorded: [],
+            pending: [],
+            written: [],
+            adoption: null,
+            foreignRows: [],
             differences: error.differences,
             rowProblems: error.rowProblems.map((p) => ({ table: p.check.table, kind: p.check.kind, count: p.count, sample: p.sample, message: p.message })),
-            durationMs: Math.round(performance.now() - started),
           });
         }
         throw error;
       }
       if (!options.dryRun) {
-        await applyBaseline(sequelize, plan, {
-          lockTimeoutMs: options.lockTimeout * 1000,
-          onLockWaiting: () => output.line(`Waiting for the migration lock (up to ${options.lockTimeout} s; --lock-timeout changes it)…`),
-        });
+        await withProgress(output, { title: "Baseline", unit: "steps" }, (progress) =>
+          applyBaseline(sequelize, plan, {
+            lockTimeoutMs: options.lockTimeout * 1000,
+            onLockWaiting: () => output.line(`Waiting for the migration lock (up to ${options.lockTimeout} s; --lock-timeout changes it)…`),
+            onEvent: trackBaseline(progress),
+          }),
+        );
       }
       printPlan(output, plan, Boolean(options.dryRun));
       const total = formatDuration(performance.now() - started);
@@ -99,18 +109,16 @@ export async function baselineCommand(options: BaselineOptions): Promise<void> {
             : `commit ${relativePath(project.migrationsDir)}; \`npx authdb migrate\` has nothing to do, and \`npx authdb check\` confirms the tables match.`,
         );
       }
-      output.result({
-        command: "baseline",
-        ok: true,
+      output.result("baseline", {
         dryRun: Boolean(options.dryRun),
-        database: label,
         layout: plan.layout,
         recorded: plan.record.map((r) => r.name),
         pending: plan.pending,
         written: plan.write.map((w) => ({ file: w.file, role: w.role })),
         adoption: plan.adoption ? { file: plan.adoption.file, changes: plan.analysis.changes } : null,
         foreignRows: plan.foreignRows,
-        durationMs: Math.round(performance.now() - started),
+        differences: [],
+        rowProblems: [],
       });
     },
     { readOnly: Boolean(options.dryRun) },

@@ -53,15 +53,7 @@ export async function checkCommand(options: CheckOptions): Promise<void> {
     if (!differences.length && !status.pending.length) output.next("nothing to do.");
     else if (!differences.length) output.next("run `npx authdb migrate` to apply the pending migrations.");
 
-    output.result({
-      command: "check",
-      ok: differences.length === 0 && status.pending.length === 0,
-      database: label,
-      strict: Boolean(options.strict),
-      differences,
-      pending: status.pending,
-      durationMs: Math.round(total),
-    });
+    output.result("check", { strict: Boolean(options.strict), differences, pending: status.pending });
 
     if (differences.length) {
       const hint = status.pending.length

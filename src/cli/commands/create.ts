@@ -40,5 +40,5 @@ export async function create(name: string, options: GlobalOptions): Promise<void
   output.success(`Created ${relativePath(file)}`);
   output.line(`Done in ${formatDuration(performance.now() - started)}.`);
   output.next("write its up() and down(), then run `npx authdb migrate`.");
-  output.result({ command: "create", file });
+  output.result("create", { file });
 }

@@ -3,6 +3,7 @@ import { InvalidInputError } from "../../errors";
 import { readMigrationDir, revertMigrations } from "../../migrator";
 import { Output, formatDuration } from "../output";
 import { openProject, withConnection, type GlobalOptions } from "../project";
+import { withProgress } from "../progress";
 import { printDryRun, reportMigratorEvent } from "../runOutput";
 
 interface DownOptions extends GlobalOptions {
@@ -22,7 +23,9 @@ export async function downCommand(options: DownOptions): Promise<void> {
   const project = await openProject(options);
   await withConnection(project, options, async ({ sequelize, label }) => {
     output.line(`Database: ${label}`);
-    const result = await revertMigrations({
+    // The total is known for --step (at most) and the default of one; --to counts without one.
+    const progressSpec = { title: options.dryRun ? "Dry run" : "Reverting", unit: "migrations", total: options.to === undefined ? (options.step ?? 1) : undefined };
+    const result = await withProgress(output, progressSpec, (progress) => revertMigrations({
       sequelize,
       migrations: readMigrationDir(project.migrationsDir),
       step: options.step,
@@ -33,8 +36,8 @@ export async function downCommand(options: DownOptions): Promise<void> {
       stallTimeoutMs: options.stallTimeout * 1000,
       refuseDataLoss: !options.acceptDataLoss,
       command: "down",
-      onEvent: (event) => reportMigratorEvent(output, event, options.lockTimeout),
-    });
+      onEvent: (event) => reportMigratorEvent(output, event, options.lockTimeout, progress),
+    }));
     const total = performance.now() - started;
     if (options.dryRun) {
       printDryRun(output, result.dryRun);
@@ -47,12 +50,10 @@ export async function downCommand(options: DownOptions): Promise<void> {
       output.line(`Reverted ${count} migration${count === 1 ? "" : "s"} in ${formatDuration(total)}.`);
       output.next("`npx authdb migrate` applies them again.");
     }
-    output.result({
-      command: "down",
+    output.result("down", {
       dryRun: Boolean(options.dryRun),
       reverted: result.migrations.map((m) => ({ name: m.name, durationMs: Math.round(m.durationMs) })),
-      statements: options.dryRun ? result.dryRun : undefined,
-      durationMs: Math.round(total),
+      statements: options.dryRun ? result.dryRun : null,
     });
   });
 }

@@ -93,13 +93,13 @@ export async function generate(name: string | undefined, options: GenerateOption
   }
   if (!plan.changes.length) {
     output.line(`No schema changes: the migrations in ${relativePath(project.migrationsDir)} already hold your config (${formatDuration(performance.now() - started)}).`);
-    output.result({ command: "generate", changes: [], files: [], durationMs: Math.round(performance.now() - started) });
+    output.result("generate", { mode: options.check ? "check" : options.dryRun || options.sql ? "dry-run" : "write", changes: [], files: [], snapshot: null });
     return;
   }
   output.line(`${plan.changes.length} change${plan.changes.length === 1 ? "" : "s"} between ${relativePath(snapshotPath(project.migrationsDir))}${snapshot.source === "implied" ? " (implied by the untouched initial migration)" : ""} and the config:`);
   for (const change of plan.changes) output.line(`  ${describeChange(change)}`);
   if (options.check) {
-    output.result({ command: "generate", check: true, changes: plan.changes.map(describeChange), durationMs: Math.round(performance.now() - started) });
+    output.result("generate", { mode: "check", changes: plan.changes.map(describeChange), files: [], snapshot: null });
     throw new AuthdbError(
       `the config has ${plan.changes.length} change${plan.changes.length === 1 ? "" : "s"} that no migration holds yet`,
       ExitCode.pending,
@@ -128,13 +128,7 @@ export async function generate(name: string | undefined, options: GenerateOption
   if (options.dryRun || options.sql) {
     if (options.dryRun) for (const planned of files) output.line(`${output.c.bold(`// ${relativePath(planned.file)}`)}\n${planned.source}`);
     output.line(`Nothing written (${options.dryRun ? "--dry-run" : "--sql"}; ${formatDuration(performance.now() - started)}).`);
-    output.result({
-      command: "generate",
-      dryRun: true,
-      changes: plan.changes.map(describeChange),
-      files: files.map((f) => ({ file: f.file, source: f.source })),
-      durationMs: Math.round(performance.now() - started),
-    });
+    output.result("generate", { mode: "dry-run", changes: plan.changes.map(describeChange), files: files.map((f) => ({ file: f.file, source: f.source })), snapshot: null });
     return;
   }
   mkdirSync(project.migrationsDir, { recursive: true });
@@ -148,13 +142,7 @@ export async function generate(name: string | undefined, options: GenerateOption
   if (plan.risks.length) output.warn(`it holds ${plan.risks.length} destructive step${plan.risks.length === 1 ? "" : "s"} (--allow-destructive): review it before you apply it.`);
   output.line(`Done in ${formatDuration(performance.now() - started)}.`);
   output.next("review the migration, run `npx authdb migrate`, and commit the migration with authdb.snapshot.json.");
-  output.result({
-    command: "generate",
-    changes: plan.changes.map(describeChange),
-    files: files.map((f) => f.file),
-    snapshot: snapshotFile,
-    durationMs: Math.round(performance.now() - started),
-  });
+  output.result("generate", { mode: "write", changes: plan.changes.map(describeChange), files: files.map((f) => ({ file: f.file, source: f.source })), snapshot: snapshotFile });
 }
 
 /** Records what the folder's migrations hold when the snapshot was lost: today's config, at the built-in level present. */
@@ -167,5 +155,5 @@ function resetSnapshot(project: Project, output: Output, started: number): void 
   output.success(`Wrote ${relativePath(file)}: today's config, taken as what the migrations hold`);
   output.line(`Done in ${formatDuration(performance.now() - started)}.`);
   output.next("run `npx authdb check` against a migrated database to confirm it matches, then `npx authdb generate` for authdb's own newer tables or indexes.");
-  output.result({ command: "generate", resetSnapshot: true, snapshot: file, durationMs: Math.round(performance.now() - started) });
+  output.result("generate", { mode: "reset-snapshot", changes: [], files: [], snapshot: file });
 }

@@ -38,6 +38,11 @@ function writeConfigIfMissing(options: InitOptions, output: Output): { file: str
 export async function init(options: InitOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
+  if (options.url !== undefined && !options.force) {
+    // The files are the same for every database, so none is consulted; silently dropping the flag would
+    // let a user believe init checked or prepared the database it names.
+    output.warn("--url is not used: init writes files and connects to no database (only init --force asks one whether it applied them). Pass the URL to `npx authdb migrate`.");
+  }
   const config = writeConfigIfMissing(options, output);
   const project = await openProject({ ...options, config: config.file });
   const migrationsDir = options.migrationsDir ? path.resolve(options.migrationsDir) : project.migrationsDir;
@@ -89,7 +94,7 @@ export async function init(options: InitOptions): Promise<void> {
       ? `add custom columns in ${relativePath(config.file)} if you need them, then run \`npx authdb migrate\` (set DATABASE_URL or pass --url).`
       : "run `npx authdb migrate` (set DATABASE_URL or pass --url).",
   );
-  output.result({ command: "init", config: { file: config.file, created: config.created }, migrations: files, snapshot, customColumns: custom });
+  output.result("init", { config: { file: config.file, created: config.created }, migrations: files, snapshot, customColumns: custom });
 }
 
 /**

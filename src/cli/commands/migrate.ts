@@ -4,7 +4,8 @@ import { unmigratedConfigChanges, warnUnmigratedConfigChanges } from "../configC
 import { MetaStore, readMigrationDir, applyMigrations, type MigrationUnit } from "../../migrator";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
-import { printDryRun, reportMigratorEvent } from "../runOutput";
+import { withProgress } from "../progress";
+import { pendingCount, printDryRun, reportMigratorEvent } from "../runOutput";
 
 interface MigrateCommandOptions extends GlobalOptions {
   to?: string;
@@ -33,7 +34,8 @@ export async function migrateCommand(options: MigrateCommandOptions): Promise<vo
     const units = migrationUnits(project);
     const configChanges = unmigratedConfigChanges(project);
     warnUnmigratedConfigChanges(output, configChanges);
-    const result = await applyMigrations({
+    const progressSpec = { title: options.dryRun ? "Dry run" : "Migrating", unit: "migrations", total: pendingCount(units, applied, options.to) };
+    const result = await withProgress(output, progressSpec, (progress) => applyMigrations({
       sequelize,
       migrations: units,
       to: options.to,
@@ -42,8 +44,8 @@ export async function migrateCommand(options: MigrateCommandOptions): Promise<vo
       lockTimeoutMs: options.lockTimeout * 1000,
       stallTimeoutMs: options.stallTimeout * 1000,
       command: "migrate",
-      onEvent: (event) => reportMigratorEvent(output, event, options.lockTimeout),
-    });
+      onEvent: (event) => reportMigratorEvent(output, event, options.lockTimeout, progress),
+    }));
     const total = performance.now() - started;
     if (options.dryRun) {
       printDryRun(output, result.dryRun);
@@ -61,14 +63,12 @@ export async function migrateCommand(options: MigrateCommandOptions): Promise<vo
       output.line(`Applied ${count} migration${count === 1 ? "" : "s"} in ${formatDuration(total)}.`);
       output.next("`npx authdb status` shows what is applied; `npx authdb check` compares the database with your config.");
     }
-    output.result({
-      command: "migrate",
+    output.result("migrate", {
       dryRun: Boolean(options.dryRun),
       applied: result.migrations.map((m) => ({ name: m.name, durationMs: Math.round(m.durationMs) })),
-      statements: options.dryRun ? result.dryRun : undefined,
+      statements: options.dryRun ? result.dryRun : null,
       lockWaitMs: Math.round(result.lockWaitMs),
       unmigratedConfigChanges: configChanges ?? [],
-      durationMs: Math.round(total),
     });
   });
 }

@@ -5,6 +5,10 @@ import { AuthdbError, ExitCode } from "../../errors";
 import { prune, type PruneEvent, type PruneResult } from "../../prune";
 import { Output, formatDuration } from "../output";
 import { openProject, withConnection, type GlobalOptions, type Project } from "../project";
+import { withProgress, type Progress } from "../progress";
+import { trackPrune } from "../progress/pruneProgress";
+import { progressWanted } from "../progress/wanted";
+import { docsFile } from "../../docsLink";
 
 interface PruneCommandOptions extends GlobalOptions {
   dryRun?: boolean;
@@ -28,10 +32,16 @@ function opensReadOnly(project: Project, options: PruneCommandOptions): boolean 
   return isMissingSqliteFile(url, source === "config" ? project.baseDir : process.cwd());
 }
 
-/** Per batch at most once a second, so a prune of millions shows it is moving without a line per statement. */
-function progressReporter(output: Output): (event: PruneEvent) => void {
+/**
+ * Per batch at most once a second, so a prune of millions shows it is moving without a line per statement;
+ * not while the progress bar (a terminal only) shows it.
+ */
+function progressReporter(output: Output, progress: Progress): (event: PruneEvent) => void {
   let lastReport = performance.now();
+  const track = trackPrune(progress);
   return (event) => {
+    track(event);
+    if (event.type === "pruning") return;
     if (event.type === "table") {
       const what = event.dryRun
         ? `${count(event.rows)} expired${event.rows ? ` (${batches(event.batches)} to remove)` : ""}`
@@ -39,7 +49,7 @@ function progressReporter(output: Output): (event: PruneEvent) => void {
       output.success(`${event.table}: ${what}`, event.durationMs);
       return;
     }
-    if (performance.now() - lastReport < PROGRESS_EVERY_MS) return;
+    if (progress.shown || performance.now() - lastReport < PROGRESS_EVERY_MS) return;
     lastReport = performance.now();
     output.line(output.c.dim(`  ${event.table}: ${count(event.totalRows)} removed so far (${batches(event.batch)})`));
   };
@@ -64,6 +74,9 @@ function summary(result: PruneResult): string {
   return result.rows ? `Removed ${count(result.rows)} expired row${result.rows === 1 ? "" : "s"} in ${batches(result.batches)} (${took}).` : `No expired rows to remove (${took}).`;
 }
 
+/** A table's line of the --json data (schemas/prune.json): whole milliseconds. */
+const tableData = ({ table, rows, batches, durationMs }: PruneResult["tables"]["Session"]) => ({ table, rows, batches, durationMs: Math.round(durationMs) });
+
 export async function pruneCommand(options: PruneCommandOptions): Promise<void> {
   const output = new Output({ json: options.json });
   const started = performance.now();
@@ -79,26 +92,23 @@ export async function pruneCommand(options: PruneCommandOptions): Promise<void> 
       );
       let result: PruneResult;
       try {
-        result = await prune(sequelize, project.config, { batchSize: options.batchSize, dryRun: Boolean(options.dryRun), now, onEvent: progressReporter(output) });
+        result = await withProgress(output, { title: options.dryRun ? "Counting" : "Pruning", unit: "rows" }, (progress) =>
+          prune(sequelize, project.config, { batchSize: options.batchSize, dryRun: Boolean(options.dryRun), countFirst: progressWanted(output.json), now, onEvent: progressReporter(output, progress) }),
+        );
       } catch (error) {
         throw error instanceof SchemaNotMigratedError ? notMigrated(error) : error;
       }
       const total = performance.now() - started;
       output.line(summary({ ...result, durationMs: total }));
       if (options.dryRun) output.next(result.rows ? "run `npx authdb prune` to remove them." : "nothing to do.");
-      else output.next("run it on a schedule (a cron job, or prune(sequelize, config) from a scheduled function); see docs/adapter.md, Scheduled cleanup.");
-      output.result({
-        command: "prune",
-        database: label,
+      else output.next(`run it on a schedule (a cron job, or prune(sequelize, config) from a scheduled function); see ${docsFile("adapter.md")}, Scheduled cleanup.`);
+      output.result("prune", {
         dryRun: result.dryRun,
         now: result.now.toISOString(),
         batchSize: result.batchSize,
-        tables: Object.fromEntries(
-          Object.entries(result.tables).map(([model, t]) => [model, { table: t.table, rows: t.rows, batches: t.batches, durationMs: Math.round(t.durationMs) }]),
-        ),
+        tables: { Session: tableData(result.tables.Session), VerificationToken: tableData(result.tables.VerificationToken) },
         rows: result.rows,
         batches: result.batches,
-        durationMs: Math.round(total),
       });
     },
     { readOnly: opensReadOnly(project, options) },

@@ -45,13 +45,6 @@ export async function repairCommand(names: string[], options: RepairCommandOptio
     if (count && options.dryRun) output.next(`run \`npx authdb repair${names.length ? ` ${names.join(" ")}` : ""}\` to record ${count === 1 ? "it" : "them"}.`);
     else if (count) output.next("commit the edited file" + (count === 1 ? "" : "s") + "; other databases that applied the old version need `authdb repair` too. `npx authdb status --check` passes here now.");
     else output.next("nothing to do.");
-    output.result({
-      command: "repair",
-      dryRun: Boolean(options.dryRun),
-      recorded: result.recorded,
-      unchanged: result.unchanged,
-      missingFiles: result.missingFiles,
-      durationMs: Math.round(total),
-    });
+    output.result("repair", { dryRun: Boolean(options.dryRun), recorded: result.recorded, unchanged: result.unchanged, missingFiles: result.missingFiles });
   });
 }

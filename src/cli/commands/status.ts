@@ -39,15 +39,24 @@ function foreignCount(status: MigrationStatus): string {
   return count ? ` (${count} of them foreign)` : "";
 }
 
+/** Applied migrations whose file changed or vanished: migrate and down refuse to run over them (exit 6). */
+function brokenMigrations(status: MigrationStatus): MigrationStatus["applied"] {
+  return status.applied.filter((m) => m.state === "changed" || m.state === "missing-file");
+}
+
+function brokenHint(broken: MigrationStatus["applied"]): string {
+  const names = (state: AppliedState) => broken.filter((m) => m.state === state).map((m) => m.name);
+  return checksumMismatchHint(names("changed"), names("missing-file"));
+}
+
 /** The CI gate: changed or missing files first (6), then pending migrations (4). */
 function checkFailure(status: MigrationStatus): AuthdbError | null {
-  const broken = status.applied.filter((m) => m.state === "changed" || m.state === "missing-file");
+  const broken = brokenMigrations(status);
   if (broken.length) {
-    const names = (state: AppliedState) => broken.filter((m) => m.state === state).map((m) => m.name);
     return new AuthdbError(
       `${broken.length} applied migration${broken.length === 1 ? " does" : "s do"} not match ${broken.length === 1 ? "its file" : "their files"}: ${broken.map((m) => `${m.name} (${m.state === "changed" ? "changed" : "file missing"})`).join(", ")}`,
       ExitCode.changedMigration,
-      checksumMismatchHint(names("changed"), names("missing-file")),
+      brokenHint(broken),
     );
   }
   if (status.pending.length) {
@@ -80,10 +89,11 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
   );
   const configChanges = unmigratedConfigChanges(project);
   warnUnmigratedConfigChanges(output, configChanges);
-  if (status.pending.length) output.next(`run \`npx authdb migrate\` to apply ${status.pending.length === 1 ? "it" : "them"}.`);
-  output.result({
-    command: "status",
-    database: label,
+  const broken = brokenMigrations(status);
+  // migrate would refuse (exit 6) before applying anything: sending the user there first wastes a run.
+  if (broken.length) output.next(`\`npx authdb migrate\` refuses to run until ${broken.length === 1 ? "the changed or missing migration is" : "the changed or missing migrations are"} settled. ${brokenHint(broken)}`);
+  else if (status.pending.length) output.next(`run \`npx authdb migrate\` to apply ${status.pending.length === 1 ? "it" : "them"}.`);
+  output.result("status", {
     migrationsDir: project.migrationsDir,
     applied: status.applied.map((m) => ({ name: m.name, appliedAt: m.appliedAt?.toISOString() ?? null, state: m.state, ...(m.foreignPattern ? { foreignPattern: m.foreignPattern } : {}) })),
     pending: status.pending,

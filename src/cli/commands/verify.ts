@@ -2,10 +2,12 @@ import { performance } from "node:perf_hooks";
 import type { Sequelize } from "sequelize";
 import { AuthdbError, ExitCode, InvalidInputError } from "../../errors";
 import { diffSchema, introspectDatabase, listApplicationTables, type DatabaseSchema, type Difference } from "../../introspect";
-import { MetaStore, applyMigrations, readMigrationDir, revertMigrations, type MigrationUnit } from "../../migrator";
+import { MetaStore, applyMigrations, readMigrationDir, revertMigrations, type MigrationUnit, type MigratorEvent } from "../../migrator";
 import { tablesInOrder } from "../../schema";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, type GlobalOptions, type Project } from "../project";
+import { withProgress } from "../progress";
+import { trackMigratorEvent } from "../runOutput";
 import { printDifferences } from "./check";
 
 interface VerifyOptions extends GlobalOptions {
@@ -40,6 +42,8 @@ function snapshot(sequelize: Sequelize): Promise<DatabaseSchema> {
 }
 
 const compare = (before: DatabaseSchema, after: DatabaseSchema) => diffSchema(before, after, { strict: true });
+
+const roundMs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms));
 
 async function timed(body: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -86,11 +90,13 @@ export async function verifyCommand(options: VerifyOptions): Promise<void> {
   const units: MigrationUnit[] = readMigrationDir(project.migrationsDir);
   if (!units.length) throw new InvalidInputError(`no migration files in ${relativePath(project.migrationsDir)}`, "Run `npx authdb init` to create the Auth.js migration.");
 
-  await withConnection(project, { ...options, url }, async ({ sequelize, label }) => {
+  // Steps: each migration's up, down and up again, then all of them down and up once more.
+  const progressSpec = { title: "Verifying", unit: "steps", total: units.length * 5 };
+  await withProgress(output, progressSpec, (progress) => withConnection(project, { ...options, url }, async ({ sequelize, label }) => {
     output.line(`Database: ${label}`);
     await assertScratch(sequelize, project, options, output);
     output.line(`Verifying ${units.length} migration${units.length === 1 ? "" : "s"} in ${relativePath(project.migrationsDir)}: up, down, up again, comparing the schema after each step.`);
-    const run = { sequelize, migrations: units, lockTimeoutMs: options.lockTimeout * 1000, stallTimeoutMs: options.stallTimeout * 1000, command: "verify" };
+    const run = { sequelize, migrations: units, lockTimeoutMs: options.lockTimeout * 1000, stallTimeoutMs: options.stallTimeout * 1000, command: "verify", onEvent: (event: MigratorEvent) => trackMigratorEvent(progress, event) };
     const reports: MigrationReport[] = [];
     let fullRevert: PassReport | undefined;
     let fullReapply: PassReport | undefined;
@@ -115,6 +121,7 @@ export async function verifyCommand(options: VerifyOptions): Promise<void> {
         }
       } catch (error) {
         // A SQL failure in up or down: say which migration and step, then let the error speak (exit 1).
+        progress.stop();
         output.line(`${output.c.red("✖")} ${unit.name}`);
         throw error;
       }
@@ -149,6 +156,7 @@ export async function verifyCommand(options: VerifyOptions): Promise<void> {
       }
     }
 
+    progress.stop();
     const ok = !failed && Boolean(fullRevert?.ok) && Boolean(fullReapply?.ok);
     const total = performance.now() - started;
     if (ok) {
@@ -157,16 +165,13 @@ export async function verifyCommand(options: VerifyOptions): Promise<void> {
     } else {
       output.line(`Verification failed after ${formatDuration(total)}. The scratch database is left as it was when the failure was found.`);
     }
-    output.result({
-      command: "verify",
-      ok,
-      database: label,
+    output.result("verify", {
       failed: failed?.name ?? null,
-      migrations: reports,
-      fullRevert: fullRevert ?? null,
-      fullReapply: fullReapply ?? null,
+      // Whole milliseconds, as everywhere in --json.
+      migrations: reports.map(({ upMs, downMs, reapplyMs, ...report }) => ({ ...report, upMs: roundMs(upMs), downMs: roundMs(downMs), reapplyMs: roundMs(reapplyMs) })),
+      fullRevert: fullRevert ? { ...fullRevert, durationMs: Math.round(fullRevert.durationMs) } : null,
+      fullReapply: fullReapply ? { ...fullReapply, durationMs: Math.round(fullReapply.durationMs) } : null,
       leftMigrated: ok,
-      durationMs: Math.round(total),
     });
     if (ok) return;
     const error = failed
@@ -181,5 +186,5 @@ export async function verifyCommand(options: VerifyOptions): Promise<void> {
           "Each migration passed on its own; look for downs that depend on the order they run in.",
         );
     throw error;
-  });
+  }));
 }
