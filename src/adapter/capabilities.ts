@@ -50,3 +50,13 @@ async function probe(sequelize: Sequelize): Promise<Capabilities> {
   }
   return NONE;
 }
+
+/**
+ * For tests only (not exported from the package): makes the adapter on `sequelize` use the paths of a
+ * server without RETURNING (MySQL 8, MariaDB before 10.5), so those paths run against the real MariaDB.
+ */
+export function overrideCapabilities(sequelize: Sequelize, capabilities: Capabilities): void {
+  cache.set(sequelize, Promise.resolve(capabilities));
+}
+
+export const NO_RETURNING: Capabilities = NONE;

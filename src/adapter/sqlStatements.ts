@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Sequelize } from "sequelize";
-import { dialectOf, quoteIdentifier, type Dialect } from "../database";
+import { dialectOf, isMysqlFamily, quoteIdentifier, type Dialect } from "../database";
 import { qualifiedName } from "../database/catalog";
 import { columnByAttribute, type ColumnSpec, type Schema, type TableSpec } from "../schema";
 
@@ -81,7 +81,20 @@ export class SqlStatements {
   /** `"a" = $1 AND "b" = $2`, numbering from `first`. */
   private where(table: TableSpec, attributes: readonly string[], first: number, qualify = false): string {
     const owner = qualify ? `${this.q(table.table)}.` : "";
-    return attributes.map((a, i) => `${owner}${this.q(this.column(table, a).column)} = $${first + i}`).join(" AND ");
+    return attributes.map((a, i) => this.equals(`${owner}${this.q(this.column(table, a).column)}`, this.column(table, a), `$${first + i}`)).join(" AND ");
+  }
+
+  /**
+   * `column = $n`, byte-exact on every dialect. MySQL and MariaDB compare text by the column's collation,
+   * which by default ignores case and trailing spaces: `getSessionAndUser(token.toUpperCase())` would find
+   * the session. The binary comparison beside the indexed one keeps the index lookup (EXPLAIN: a const
+   * read of the unique key) and makes the match exact, even on tables migrated before authdb set exact
+   * collations or adopted from another adapter. UUID columns are CHAR(36) with a binary collation already.
+   */
+  private equals(column: string, spec: ColumnSpec, parameter: string): string {
+    const exact = `${column} = ${parameter}`;
+    if (!isMysqlFamily(this.dialect) || (spec.type !== "STRING" && spec.type !== "TEXT")) return exact;
+    return `${exact} AND CAST(${column} AS BINARY) = CAST(${parameter} AS BINARY)`;
   }
 
   private label(name: string): string {

@@ -13,3 +13,8 @@ export function hasTransactionalDdl(dialect: Dialect): boolean {
 export function quoteIdentifier(sequelize: Sequelize, name: string): string {
   return sequelize.getQueryInterface().quoteIdentifier(name);
 }
+
+/** MySQL and MariaDB: one family for authdb's SQL, whichever Sequelize dialect an app's instance names. */
+export function isMysqlFamily(dialect: Dialect): boolean {
+  return dialect === "mysql" || dialect === "mariadb";
+}

@@ -43,6 +43,48 @@ export async function createPostgresDatabase(label: string): Promise<TestDatabas
   };
 }
 
+/** The MariaDB (or MySQL) server the suites use, through mysql2; each suite creates and drops its own database. */
+export const MARIADB_ADMIN_URL = process.env.AUTHDB_TEST_MARIADB_URL ?? "mysql://root@127.0.0.1:3306/test";
+
+async function mariaAdminQuery(sql: string): Promise<void> {
+  // No silent skip: an unreachable server fails the suite with the driver's own message.
+  const connection = await mysqlConnection(MARIADB_ADMIN_URL);
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
+}
+
+async function mysqlConnection(url: string) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
+  const parsed = new URL(url.replace(/^mariadb:/, "mysql:"));
+  return mysql.createConnection({
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
+    // Dates as the server's text, so tests see what is stored, not the driver's reading of it.
+    dateStrings: true,
+    supportBigNumbers: true,
+  });
+}
+
+/**
+ * A fresh, empty MariaDB database for one suite, with the server's default character set unless `charset`
+ * names another (a database created `latin1` or `utf8mb3`, as older servers made them).
+ */
+export async function createMariaDatabase(label: string, options: { charset?: string } = {}): Promise<TestDatabase> {
+  const name = uniqueName(label);
+  await mariaAdminQuery(`CREATE DATABASE \`${name}\`${options.charset ? ` CHARACTER SET ${options.charset}` : ""}`);
+  return {
+    url: withDatabase(MARIADB_ADMIN_URL, name),
+    drop: () => mariaAdminQuery(`DROP DATABASE IF EXISTS \`${name}\``),
+  };
+}
+
 /** A fresh temp directory, removed by `cleanup`. */
 export function createTempDir(label: string): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), `authdb-${label}-`));
@@ -66,9 +108,13 @@ export async function pgQuery<T = Record<string, unknown>>(url: string, sql: str
   }
 }
 
-/** Runs a query from outside authdb on a PostgreSQL or SQLite URL (psql-like), returning its rows. */
+/**
+ * Runs a query from outside authdb on a PostgreSQL, SQLite or MariaDB/MySQL URL (psql-like), returning its
+ * rows. Parameters are `$1`, `$2`… on PostgreSQL and `?` on SQLite and MariaDB.
+ */
 export async function sqlQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   if (url.startsWith("postgres")) return pgQuery<T>(url, sql, params);
+  if (/^(mysql|mariadb):/.test(url)) return mysqlQuery<T>(url, sql, params);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sqlite3 = require("sqlite3") as typeof import("sqlite3");
   const db = new sqlite3.Database(url.slice("sqlite:".length));
@@ -76,5 +122,16 @@ export async function sqlQuery<T = Record<string, unknown>>(url: string, sql: st
     return await new Promise<T[]>((resolve, reject) => db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as T[]))));
   } finally {
     await new Promise((resolve) => db.close(resolve));
+  }
+}
+
+/** Runs a query on a MariaDB/MySQL URL with a bare mysql2 connection, from outside authdb. */
+export async function mysqlQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const connection = await mysqlConnection(url);
+  try {
+    const [rows] = await connection.query(sql, params);
+    return rows as T[];
+  } finally {
+    await connection.end();
   }
 }

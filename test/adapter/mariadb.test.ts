@@ -1,0 +1,4 @@
+import { createMariaDatabase } from "../helpers/databases";
+import { runConformance } from "./conformance";
+
+runConformance("MariaDB", () => createMariaDatabase("adapter"));
