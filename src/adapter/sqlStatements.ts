@@ -75,7 +75,15 @@ export class SqlStatements {
   /** `"email_verified" AS "emailVerified", …`, optionally qualified by table and with an alias prefix for joins. */
   private selectList(table: TableSpec, options: { qualify?: boolean; prefix?: string } = {}): string {
     const owner = options.qualify ? `${this.q(table.table)}.` : "";
-    return table.columns.map((c) => `${owner}${this.q(c.column)} AS ${this.q((options.prefix ?? "") + c.attribute)}`).join(", ");
+    return table.columns.map((c) => `${this.readColumn(c, `${owner}${this.q(c.column)}`)} AS ${this.q((options.prefix ?? "") + c.attribute)}`).join(", ");
+  }
+
+  /**
+   * A DATE column on MySQL and MariaDB is read as its text, which is UTC as the adapter wrote it
+   * (toDatabaseDate): the driver would read a DATETIME in the app's Sequelize `timezone`, not UTC.
+   */
+  private readColumn(column: ColumnSpec, reference: string): string {
+    return column.type === "DATE" && isMysqlFamily(this.dialect) ? `CAST(${reference} AS CHAR)` : reference;
   }
 
   /** `"a" = $1 AND "b" = $2`, numbering from `first`. */

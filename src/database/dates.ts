@@ -9,11 +9,14 @@ const pad = (n: number, width = 2) => String(n).padStart(width, "0");
  * Years are written with four digits (years 1–9999), the range `fromDatabaseDate` reads back.
  */
 export function toDatabaseDate(dialect: Dialect, date: Date): Date | string {
-  if (dialect !== "sqlite") return date;
-  return (
+  if (dialect === "postgres") return date;
+  const text =
     `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)} +00:00`
-  );
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;
+  // MySQL and MariaDB: the UTC wall time, with no offset (a DATETIME literal takes none). A Date would be
+  // converted by the app's Sequelize `timezone` option, and mysql2 ignores a named zone ("America/New_York")
+  // while Sequelize does not, so rows would be hours off; text is stored as it is, whatever the zones.
+  return dialect === "sqlite" ? `${text} +00:00` : text;
 }
 
 /** Reads a date column back as a Date on every dialect; null stays null. */
