@@ -51,7 +51,8 @@ export function createSequelize(url: string, overrides: Options = {}, cwd = proc
       applySqliteConnectionFixes(sequelize);
       return sequelize;
     }
-    return new Sequelize(url, { ...base, dialect: parsed.dialect });
+    // Sequelize takes the dialect from the URL's scheme, so a mariadb:// URL is handed over as mysql://.
+    return new Sequelize(url.replace(/^mariadb:/i, "mysql:"), { ...base, dialect: parsed.dialect });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/install .* package manually/i.test(message)) {

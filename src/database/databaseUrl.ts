@@ -15,7 +15,9 @@ const PROTOCOLS: Record<string, Dialect> = {
   "postgresql:": "postgres",
   "sqlite:": "sqlite",
   "mysql:": "mysql",
-  "mariadb:": "mariadb",
+  // One driver for the family, mysql2 (what a mysql:// URL uses, and it speaks to MariaDB too): the
+  // `mariadb` npm package Sequelize would want for a mariadb:// URL is not installed with authdb.
+  "mariadb:": "mysql",
 };
 
 /** `sqlite::memory:`, `sqlite:./app.db`, `sqlite:app.db`, `sqlite:///abs/app.db` → the storage path. */

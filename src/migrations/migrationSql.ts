@@ -12,7 +12,7 @@ export interface MigrationSql {
  * run against a Sequelize instance whose query() records each statement instead of sending it.
  */
 export async function migrationSql(source: string, dialect: Dialect): Promise<MigrationSql> {
-  const sequelize = new Sequelize({ dialect: dialect === "mariadb" ? "mariadb" : dialect, logging: false, storage: ":memory:" });
+  const sequelize = new Sequelize({ dialect: dialect === "mariadb" ? "mysql" : dialect, logging: false, storage: ":memory:" });
   const captured: string[] = [];
   sequelize.query = (async (sql: string | { query: string }, options?: { type?: string }) => {
     const statement = (typeof sql === "string" ? sql : sql.query).trim();

@@ -2,13 +2,13 @@
  * Issue 7 items 11, 12 and 12b: no output ever holds a password, an empty URL is an error (never a fallback),
  * and a user who gave no URL learns that authdb fell back to the local SQLite file.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SequelizeAdapter } from "../../src/adapter";
 import { ExitCode, InvalidInputError } from "../../src/errors";
 import { runAuthdb } from "../helpers/cli";
-import { POSTGRES_ADMIN_URL, createTempDir } from "../helpers/databases";
+import { POSTGRES_ADMIN_URL, createMariaDatabase, createTempDir, type TestDatabase } from "../helpers/databases";
 import { EXPIRY_INDEXES, INITIAL, STACK_FRAME } from "../migrator/support";
 
 describe("database URLs", () => {
@@ -113,6 +113,51 @@ describe("database URLs", () => {
     } catch (error) {
       expect((error as InvalidInputError).hint).toMatch(/DATABASE_URL/);
     }
+  });
+});
+
+describe("MariaDB URLs: mysql:// and mariadb:// both go through mysql2", () => {
+  let temp: { dir: string; cleanup(): void };
+  let database: TestDatabase;
+  const run = (args: string[]) => runAuthdb(args, { cwd: temp.dir, env: { CI: undefined, NODE_ENV: undefined, DATABASE_URL: undefined } });
+  beforeAll(async () => {
+    temp = createTempDir("urls-mariadb");
+    database = await createMariaDatabase("urls");
+  });
+  afterAll(async () => {
+    await database?.drop();
+    temp?.cleanup();
+  });
+
+  test("a mariadb:// URL migrates, reports status and serves the adapter without the mariadb package", async () => {
+    expect(() => require.resolve("mariadb")).toThrow();
+    const url = database.url.replace(/^mysql:/, "mariadb:");
+    await run(["init"]);
+    const migrate = await run(["migrate", "--url", url]);
+    expect(migrate.stderr).not.toContain("npm install mariadb");
+    expect(migrate.code).toBe(0);
+    expect(migrate.stdout).toContain(`Database: ${url} (from --url)`);
+    const status = await run(["status", "--json", "--url", url]);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ ok: true, database: url, data: { pending: [] } });
+    // The same database through the other scheme: one history.
+    expect(JSON.parse((await run(["status", "--json", "--url", database.url])).stdout).data.applied).toHaveLength(2);
+
+    const adapter = SequelizeAdapter(url);
+    try {
+      const user = await adapter.createUser({ id: randomUUID(), email: "maria@example.com", emailVerified: null });
+      expect((await adapter.getUserByEmail("maria@example.com"))?.id).toBe(user.id);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  test("generate --sql mariadb prints the MySQL-family SQL of a change, with no database", async () => {
+    writeFileSync(path.join(temp.dir, "authdb.config.js"), 'module.exports = { extend: { User: { phoneNumber: "STRING" } } };\n');
+    const result = await run(["generate", "--sql", "mariadb"]);
+    expect(result.stderr).not.toContain("npm install");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("ALTER TABLE `users` ADD `phone_number` VARCHAR(255)");
   });
 });
 

@@ -116,7 +116,7 @@ export async function generate(name: string | undefined, options: GenerateOption
   if (options.sql) {
     for (const planned of files) {
       const sql = await migrationSql(planned.source, options.sql).catch((error: Error) => {
-        throw new InvalidInputError(`cannot render the SQL for ${options.sql}: ${error.message.split("\n")[0]}`, "Install that dialect's driver (pg, sqlite3, mysql2, mariadb) to preview its SQL, or use --dry-run.");
+        throw new InvalidInputError(`cannot render the SQL for ${options.sql}: ${error.message.split("\n")[0]}`, "Install that dialect's driver (pg, sqlite3, or mysql2 for MySQL and MariaDB) to preview its SQL, or use --dry-run.");
       });
       output.line(output.c.bold(`-- ${planned.name} (${options.sql}), up:`));
       for (const statement of sql.up) output.line(statement);
