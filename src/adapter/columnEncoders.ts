@@ -1,4 +1,5 @@
-import { parseIsoDateTime, toDatabaseDate, toDateOnly, type Dialect } from "../database";
+import { shortestFloat32, survivesFloat32 } from "./float32";
+import { isMysqlFamily, parseIsoDateTime, toDatabaseDate, toDateOnly, type Dialect } from "../database";
 import type { ColumnSpec, Schema, TableSpec } from "../schema";
 import { describeValue } from "./describeValue";
 import { ForeignKeyConstraintError, InvalidValueError } from "./errors";
@@ -46,7 +47,10 @@ function characterCount(text: string): number {
   return count;
 }
 
-function textRule(maxLength: number | undefined): Rule {
+/** MySQL's and MariaDB's TEXT holds 65,535 bytes of UTF-8; PostgreSQL's and SQLite's have no practical limit. */
+const MYSQL_TEXT_BYTES = 65_535;
+
+function textRule(maxLength: number | undefined, maxBytes?: number): Rule {
   return (value) => {
     if (typeof value !== "string") return refuse("must be a string", "Convert it yourself (e.g. String(value)) if text is what you mean to store");
     const bad = isStorableText(value) ? null : UNSTORABLE_TEXT.exec(value);
@@ -62,6 +66,16 @@ function textRule(maxLength: number | undefined): Rule {
         return refuse(
           `is ${length} characters long; the column holds ${maxLength} (VARCHAR(${maxLength}))`,
           "Shorten the value, or widen the column with a migration (a custom column: give it a larger length or type TEXT)",
+        );
+      }
+    }
+    // A UTF-8 character takes at most 4 bytes: count bytes only when it might be too long.
+    if (maxBytes !== undefined && value.length * 3 > maxBytes) {
+      const bytes = Buffer.byteLength(value, "utf8");
+      if (bytes > maxBytes) {
+        return refuse(
+          `is ${bytes} bytes of UTF-8; a TEXT column on MySQL and MariaDB holds ${maxBytes}`,
+          "Shorten the value, or change the column to a larger type with a migration (MEDIUMTEXT through a raw ALTER TABLE)",
         );
       }
     }
@@ -93,10 +107,21 @@ const INTEGER_RANGE = "for INTEGER (-2147483648 to 2147483647)";
 // BIGINT is read back as a JavaScript number, so the adapter only writes what it can read back exactly.
 const BIGINT_RANGE = "for the adapter's BIGINT (±9007199254740991, Number.MAX_SAFE_INTEGER: BIGINT reads back as a JavaScript number)";
 
-const floatRule: Rule = (value) =>
-  typeof value === "number" && Number.isFinite(value)
-    ? value
-    : refuse("must be a finite number", "NaN and ±Infinity are stored differently by each database (SQLite: NULL); store null or a number");
+function floatRule(dialect: Dialect): Rule {
+  const single = isMysqlFamily(dialect);
+  return (value) => {
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      return refuse("must be a finite number", "NaN and ±Infinity are stored differently by each database (SQLite: NULL); store null or a number");
+    }
+    if (single && !survivesFloat32(value)) {
+      return refuse(
+        `has more digits than a FLOAT keeps on MySQL and MariaDB (single precision, about 7 significant digits: it would read back as ${shortestFloat32(value)})`,
+        "Round it yourself, or use a DECIMAL column with the precision you need",
+      );
+    }
+    return value;
+  };
+}
 
 const DECIMAL_TEXT = /^-?(\d+)(?:\.(\d+))?$/;
 // SQLite stores DECIMAL (NUMERIC affinity) as an 8-byte float, exact to 15 significant digits.
@@ -104,8 +129,11 @@ const SQLITE_DECIMAL_DIGITS = 15;
 
 /** Decimal strings, finite numbers with a plain decimal form, and bigints; bound as text, never rounded by the database. */
 function decimalRule(column: ColumnSpec, dialect: Dialect): Rule {
-  const { precision } = column;
+  // MySQL and MariaDB make a DECIMAL without precision DECIMAL(10, 0) and round what does not fit.
+  const mysqlDefault = column.precision === undefined && isMysqlFamily(dialect);
+  const precision = mysqlDefault ? 10 : column.precision;
   const scale = column.scale ?? (precision !== undefined ? 0 : undefined);
+  const widen = mysqlDefault ? "On MySQL and MariaDB a DECIMAL without precision is DECIMAL(10, 0): give the column a precision and scale" : undefined;
   return (value) => {
     const plain = typeof value === "string" || typeof value === "bigint" || (typeof value === "number" && Number.isFinite(value));
     if (!plain) return refuse("must be a decimal number: a string such as \"12.50\", a finite number or a bigint", "Convert it yourself");
@@ -115,10 +143,10 @@ function decimalRule(column: ColumnSpec, dialect: Dialect): Rule {
     const integerDigits = match[1]!.replace(/^0+/, "").length;
     const fractionDigits = (match[2] ?? "").replace(/0+$/, "").length;
     if (scale !== undefined && fractionDigits > scale) {
-      return refuse(`has ${fractionDigits} digits after the point; the column keeps ${scale}`, "Round it yourself: the database would round it silently");
+      return refuse(`has ${fractionDigits} digits after the point; the column keeps ${scale}`, widen ?? "Round it yourself: the database would round it silently");
     }
     if (precision !== undefined && integerDigits > precision - scale!) {
-      return refuse(`has ${integerDigits} digits before the point; DECIMAL(${precision}, ${scale}) allows ${precision - scale!}`, "Store a smaller value or widen the column");
+      return refuse(`has ${integerDigits} digits before the point; DECIMAL(${precision}, ${scale}) allows ${precision - scale!}`, widen ?? "Store a smaller value or widen the column");
     }
     if (dialect === "sqlite" && integerDigits + fractionDigits > SQLITE_DECIMAL_DIGITS) {
       return refuse(`has ${integerDigits + fractionDigits} digits; SQLite keeps ${SQLITE_DECIMAL_DIGITS}`, "Store it as TEXT, or use PostgreSQL");
@@ -218,13 +246,13 @@ function ruleFor(column: ColumnSpec, dialect: Dialect): Rule {
     case "STRING":
       return textRule(column.length ?? 255);
     case "TEXT":
-      return textRule(undefined);
+      return textRule(undefined, isMysqlFamily(dialect) ? MYSQL_TEXT_BYTES : undefined);
     case "INTEGER":
       return integerRule(-2147483648, 2147483647, INTEGER_RANGE);
     case "BIGINT":
       return integerRule(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, BIGINT_RANGE);
     case "FLOAT":
-      return floatRule;
+      return floatRule(dialect);
     case "DECIMAL":
       return decimalRule(column, dialect);
     case "BOOLEAN":

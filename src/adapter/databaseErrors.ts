@@ -24,7 +24,8 @@ export interface WriteAttempt {
  * attributes through the Schema. Errors that are not constraint violations are returned unchanged.
  *
  * PostgreSQL reports SQLSTATE codes with the constraint name, the column (not-null) and
- * `Key (col, …)=(…)` in `detail`; SQLite reports one code and names `table.column`s in the message.
+ * `Key (col, …)=(…)` in `detail`; SQLite reports one code and names `table.column`s in the message;
+ * MySQL and MariaDB (mysql2) report an ER_ code and name the key or the column in the message.
  */
 export function translateDatabaseError(error: unknown, attempt: WriteAttempt): unknown {
   const driver = ((error as { parent?: DriverError } | null)?.parent ?? error ?? {}) as DriverError;
@@ -40,6 +41,25 @@ export function translateDatabaseError(error: unknown, attempt: WriteAttempt): u
       return notNull(attempt, typeof driver.column === "string" ? [driver.column] : [], error);
     case "22001":
       return tooLong(attempt, message, error);
+    case "ER_DUP_ENTRY": {
+      const key = mysqlKeyName(message);
+      return unique(attempt, mysqlKeyColumns(table, key), key === "PRIMARY" ? "primary key" : key, error);
+    }
+    case "ER_NO_REFERENCED_ROW_2":
+    case "ER_NO_REFERENCED_ROW": {
+      const reference = /CONSTRAINT `([^`]+)` FOREIGN KEY \(([^)]+)\)/.exec(message);
+      const columns = reference ? reference[2]!.split(",").map((name) => name.trim().replace(/^`|`$/g, "")) : attempt.columns.filter((c) => c.references).map((c) => c.column);
+      return foreignKey(attempt, columns, reference?.[1] ?? "", error);
+    }
+    case "ER_BAD_NULL_ERROR":
+    case "ER_NO_DEFAULT_FOR_FIELD": {
+      const column = /(?:Column|Field) '([^']+)'/.exec(message)?.[1];
+      return notNull(attempt, column ? [column] : [], error);
+    }
+    case "ER_DATA_TOO_LONG": {
+      const column = /for column '([^']+)'/.exec(message)?.[1];
+      return tooLong(attempt, message, error, column);
+    }
   }
   if (!code.startsWith("SQLITE_CONSTRAINT")) return error;
   const failed = /(UNIQUE|NOT NULL) constraint failed: (.+)$/.exec(message);
@@ -63,6 +83,18 @@ function postgresKeyColumns(table: TableSpec, driver: DriverError): string[] {
   if (name === `${table.table}_pkey`) return table.columns.filter((c) => c.primaryKey).map((c) => c.column);
   const key = /Key \((.+?)\)=/.exec(String(driver.detail ?? ""));
   return key ? key[1]!.split(", ").map((name) => name.replace(/^"|"$/g, "")) : [];
+}
+
+/** `Duplicate entry 'x' for key 'users_email_unique'` (MariaDB) or `… for key 'users.users_email_unique'` (MySQL 8). */
+function mysqlKeyName(message: string): string {
+  const key = /for key '([^']+)'/.exec(message)?.[1] ?? "";
+  return key.slice(key.lastIndexOf(".") + 1);
+}
+
+/** The columns of a MySQL key violation: the Schema's index of that name, or the primary key. */
+function mysqlKeyColumns(table: TableSpec, key: string): string[] {
+  if (key === "PRIMARY") return table.columns.filter((c) => c.primaryKey).map((c) => c.column);
+  return table.indexes.find((i) => i.name === key)?.columns ?? [];
 }
 
 /** SQLite reports columns only; the Schema knows which unique index (or the primary key) covers exactly those. */
@@ -114,13 +146,18 @@ function notNull(attempt: WriteAttempt, columns: string[], cause: unknown): Erro
   );
 }
 
-/** PostgreSQL names the type (`character varying(20)`), not the column: the written strings longer than that are the candidates. */
-function tooLong(attempt: WriteAttempt, message: string, cause: unknown): Error {
+/**
+ * PostgreSQL names the type (`character varying(20)`), not the column: the written strings longer than that
+ * are the candidates. MySQL names the column (`Data too long for column 'name'`).
+ */
+function tooLong(attempt: WriteAttempt, message: string, cause: unknown, column?: string): Error {
   const { model, table } = attempt.table;
   const limit = Number(/\((\d+)\)/.exec(message)?.[1] ?? Number.NaN);
-  const attributes = attempt.columns
-    .filter((c, i) => c.type === "STRING" && typeof attempt.values[i] === "string" && [...(attempt.values[i] as string)].length > limit)
-    .map((c) => c.attribute);
+  const attributes = column
+    ? attributesOf(attempt.table, [column])
+    : attempt.columns
+        .filter((c, i) => c.type === "STRING" && typeof attempt.values[i] === "string" && [...(attempt.values[i] as string)].length > limit)
+        .map((c) => c.attribute);
   return new ConstraintViolationError(
     { kind: "length", model, attributes, cause },
     `${attributes.map((a) => `${model}.${a}`).join(" or ") || `a value of ${model}`} is longer than the database column of ${table} holds (${message})`,

@@ -1,4 +1,5 @@
-import { fromDatabaseDate, toDateOnly, type Dialect } from "../database";
+import { fromDatabaseDate, isMysqlFamily, toDateOnly, type Dialect } from "../database";
+import { shortestFloat32 } from "./float32";
 import type { ColumnSpec, TableSpec } from "../schema";
 import { decimalFromDatabase } from "./decimalText";
 
@@ -19,14 +20,16 @@ export function fromDatabaseValue(column: ColumnSpec, value: unknown, dialect: D
       return fromDatabaseDate(value);
     case "INTEGER":
     case "BIGINT":
-    case "FLOAT":
       return Number(value);
+    case "FLOAT":
+      return isMysqlFamily(dialect) ? shortestFloat32(Number(value)) : Number(value);
     case "DECIMAL":
       return decimalFromDatabase(value, column.scale ?? (column.precision !== undefined ? 0 : undefined));
     case "BOOLEAN":
       return value === true || value === 1 || value === "1" || value === "true" || value === "t";
     case "JSON":
-      // PostgreSQL and MySQL parse json columns; SQLite and MariaDB hand back the text.
+      // pg parses json columns; SQLite hands back the text, and MySQL and MariaDB are read as text
+      // (sqlStatements: mysql2 parses some JSON columns itself, and a JSON string would then be parsed twice).
       return typeof value === "string" && dialect !== "postgres" ? JSON.parse(value) : value;
     case "DATEONLY":
       return toDateOnly(value);

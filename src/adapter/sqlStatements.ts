@@ -79,11 +79,13 @@ export class SqlStatements {
   }
 
   /**
-   * A DATE column on MySQL and MariaDB is read as its text, which is UTC as the adapter wrote it
-   * (toDatabaseDate): the driver would read a DATETIME in the app's Sequelize `timezone`, not UTC.
+   * On MySQL and MariaDB two types are read as their text. DATE: UTC as the adapter wrote it
+   * (toDatabaseDate), where the driver would read a DATETIME in the app's Sequelize `timezone`. JSON:
+   * mysql2 parses a JSON column on some servers and not on others, so a stored JSON string could not be
+   * told from the text of a document; as text, it is always parsed once (rowMapping).
    */
   private readColumn(column: ColumnSpec, reference: string): string {
-    return column.type === "DATE" && isMysqlFamily(this.dialect) ? `CAST(${reference} AS CHAR)` : reference;
+    return (column.type === "DATE" || column.type === "JSON") && isMysqlFamily(this.dialect) ? `CAST(${reference} AS CHAR)` : reference;
   }
 
   /** `"a" = $1 AND "b" = $2`, numbering from `first`. */

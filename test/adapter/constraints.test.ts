@@ -17,7 +17,7 @@ import {
   type AuthdbAdapter,
 } from "../../src/adapter";
 import type { ConstraintKind } from "../../src/adapter/errors";
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
 
 // handle: a custom column the database must fill (NOT NULL, no default) and keep unique.
 const CONFIG = { extend: { User: { handle: { type: "STRING", allowNull: false, unique: true } } } } as const;
@@ -25,6 +25,7 @@ const CONFIG = { extend: { User: { handle: { type: "STRING", allowNull: false, u
 const targets: Array<[string, () => Promise<TestDatabase> | TestDatabase]> = [
   ["PostgreSQL", () => createPostgresDatabase("adapter_constraints")],
   ["SQLite", () => createSqliteDatabase("adapter-constraints")],
+  ["MariaDB", () => createMariaDatabase("adapter_constraints")],
 ];
 
 describe.each(targets)("constraint violations (%s)", (label, create) => {
@@ -136,9 +137,10 @@ describe.each(targets)("constraint violations (%s)", (label, create) => {
   test("a reference to an unknown user is a ForeignKeyConstraintError (an UnknownRecordError) naming userId and its value", async () => {
     const userId = randomUUID();
     const error = await failure(adapter.createSession({ sessionToken: randomUUID(), userId, expires: new Date(Date.now() + 60_000) }));
-    // PostgreSQL names the foreign key (its name is the database's choice); SQLite names none.
-    const constraint = label === "PostgreSQL" ? (error as ForeignKeyConstraintError).constraint : undefined;
-    if (label === "PostgreSQL") expect(constraint).toMatch(/^sessions_/);
+    // PostgreSQL and MariaDB name the foreign key (its name is the database's choice: sessions_user_id_fkey,
+    // sessions_ibfk_1); SQLite names none.
+    const constraint = label === "SQLite" ? undefined : (error as ForeignKeyConstraintError).constraint;
+    if (label !== "SQLite") expect(constraint).toMatch(/^sessions_/);
     expectViolation(error, ForeignKeyConstraintError, "foreignKey", "Session", ["userId"], constraint);
     expect(error).toBeInstanceOf(UnknownRecordError);
     expect(error.message).toContain(`Session.userId "${userId}" names no row of users`);

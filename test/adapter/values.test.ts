@@ -9,7 +9,7 @@ import type { AdapterUser } from "@auth/core/adapters" with { "resolution-mode":
 import { createSequelize } from "../../src/database";
 import { migrate } from "../../src/migrator/migrate";
 import { ForeignKeyConstraintError, InvalidValueError, SequelizeAdapter, UnknownRecordError, type AuthdbAdapter } from "../../src/adapter";
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
 
 const CONFIG = {
   extend: {
@@ -35,6 +35,7 @@ type Values = Record<string, unknown>;
 const targets: Array<[string, () => Promise<TestDatabase> | TestDatabase]> = [
   ["PostgreSQL", () => createPostgresDatabase("adapter_values")],
   ["SQLite", () => createSqliteDatabase("adapter-values")],
+  ["MariaDB", () => createMariaDatabase("adapter_values")],
 ];
 
 describe.each(targets)("adapter values (%s)", (label, create) => {
@@ -99,7 +100,10 @@ describe.each(targets)("adapter values (%s)", (label, create) => {
       ["code", "🚀🚀🚀🚀🚀", "🚀🚀🚀🚀🚀"], // 5 characters, 10 UTF-16 units: VARCHAR(5) counts characters
     ];
 
-    test.each(accepted)("%s = %p is stored exactly", async (attribute, input, expected) => {
+    // MySQL and MariaDB: a DECIMAL without precision is DECIMAL(10, 0) (below, refused with the reason).
+    const acceptedHere = accepted.filter(([attribute, input]) => !(label === "MariaDB" && attribute === "amount" && input === "-0.000001"));
+
+    test.each(acceptedHere)("%s = %p is stored exactly", async (attribute, input, expected) => {
       const user = await createUser({ [attribute]: input });
       const read = (await adapter.getUser(user.id)) as unknown as Values;
       // DECIMAL reads back as text; its form differs by dialect ("12.30" vs "12.3"), its value does not.
@@ -162,16 +166,55 @@ describe.each(targets)("adapter values (%s)", (label, create) => {
       expect(await adapter.getUser(user.id)).toEqual(user);
     });
 
+    test("FLOAT: a value reads back as written; on MariaDB (single precision) one with more digits than it keeps is refused", async () => {
+      for (const ratio of [0.1, 3.14159, -2.5e-7, 16777216]) {
+        const user = await createUser({ ratio });
+        expect(((await adapter.getUser(user.id)) as unknown as Values).ratio).toBe(ratio);
+      }
+      const precise = 0.123456789;
+      if (label === "MariaDB") {
+        await expect(createUser({ ratio: precise })).rejects.toThrow(/single precision.*0\.12345679/);
+      } else {
+        const user = await createUser({ ratio: precise });
+        expect(((await adapter.getUser(user.id)) as unknown as Values).ratio).toBe(precise);
+      }
+    });
+
+    test("TEXT: 70,000 bytes are refused before the database on MariaDB (TEXT holds 65,535), stored elsewhere; 16,000 emoji are 64,000 bytes and fit", async () => {
+      const long = "x".repeat(70_000);
+      if (label === "MariaDB") {
+        await expect(createUser({ note: long })).rejects.toThrow(/is 70000 bytes of UTF-8; a TEXT column on MySQL and MariaDB holds 65535/);
+      } else {
+        const user = await createUser({ note: long });
+        expect((((await adapter.getUser(user.id)) as unknown as Values).note as string).length).toBe(70_000);
+      }
+      const emoji = "🚀".repeat(16_000);
+      const user = await createUser({ note: emoji });
+      expect(((await adapter.getUser(user.id)) as unknown as Values).note).toBe(emoji);
+    });
+
+    test("JSON: a string that is itself JSON text stays a string", async () => {
+      for (const data of ['{"a":1}', "[1, 2]", '"quoted"', "12", "null"]) {
+        const user = await createUser({ data });
+        expect(((await adapter.getUser(user.id)) as unknown as Values).data).toBe(data);
+      }
+    });
+
     test("a cyclic JSON value is refused with the path of the cycle", async () => {
       const cyclic: Values = { a: {} };
       (cyclic.a as Values).back = cyclic;
       await expect(createUser({ data: cyclic })).rejects.toThrow(/User\.data is not plain JSON: \(the value\)\.a\.back refers to an enclosing object/);
     });
 
-    test("DECIMAL without precision: SQLite keeps 15 digits, so more are refused there and stored exactly elsewhere", async () => {
+    test("DECIMAL without precision: SQLite keeps 15 digits and MySQL-family DECIMAL(10, 0) none after the point, so more are refused there; stored exactly elsewhere", async () => {
       const amount = "1234567890.1234567";
-      if (label === "SQLite") {
+      if (label === "SQLite" || label === "MariaDB") {
         await expectRefused(createUser({ amount }), "User", "amount", amount, `"${amount}"`);
+        if (label === "MariaDB") {
+          await expect(createUser({ amount: "-0.000001" })).rejects.toThrow(/DECIMAL without precision is DECIMAL\(10, 0\)/);
+          const user = await createUser({ amount: "-1234567890" });
+          expect(((await adapter.getUser(user.id)) as unknown as Values).amount).toBe("-1234567890");
+        }
       } else {
         const user = await createUser({ amount });
         expect(((await adapter.getUser(user.id)) as unknown as Values).amount).toBe(amount);
