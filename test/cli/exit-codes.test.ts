@@ -21,7 +21,7 @@ describe("exit codes and messages", () => {
   afterEach(() => temp.cleanup());
 
   test("the documented table", () => {
-    expect(ExitCode).toEqual({ ok: 0, migrationFailed: 1, invalidInput: 2, lockTimeout: 3, pending: 4, drift: 5, changedMigration: 6 });
+    expect(ExitCode).toEqual({ ok: 0, migrationFailed: 1, invalidInput: 2, lockTimeout: 3, pending: 4, drift: 5, changedMigration: 6, interrupted: 130, terminated: 143 });
   });
 
   test("exit 4 from check (pending migrations, nothing else differs) is in the help's exit-code list", async () => {
@@ -31,7 +31,7 @@ describe("exit codes and messages", () => {
     expect(check.code).toBe(ExitCode.pending);
     const help = (await run(["--help"])).stdout;
     const line = help.split("\n").findIndex((l) => l.trimStart().startsWith(`${ExitCode.pending}  `));
-    expect(help.split("\n").slice(line, line + 2).join(" ")).toMatch(/\bcheck, when nothing else differs\b/);
+    expect(help.split("\n").slice(line, line + 2).join(" ")).toMatch(/\bcheck, when the tables already match them, else 5\b/);
   });
 
   describe.each([

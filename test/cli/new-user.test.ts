@@ -3,7 +3,7 @@ import path from "node:path";
 import { Database } from "sqlite3";
 import { INITIAL_MIGRATION_NAME } from "../../src/migrations/renderMigration";
 import { runAuthdb } from "../helpers/cli";
-import { createPostgresDatabase, createTempDir, pgQuery, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createTempDir, mysqlQuery, pgQuery, type TestDatabase } from "../helpers/databases";
 
 /** The path of a new user: init, add a custom column to the config, generate, migrate, status, down. */
 
@@ -33,6 +33,12 @@ const targets: Target[] = [
     name: "SQLite",
     setup: async (dir) => ({ url: `sqlite:${path.join(dir, "app.sqlite")}`, drop: async () => undefined }),
     userColumns: (db) => sqliteColumns(db.url.slice("sqlite:".length), "users"),
+  },
+  {
+    name: "MariaDB",
+    setup: () => createMariaDatabase("cli_new_user"),
+    userColumns: async (db) =>
+      (await mysqlQuery<{ name: string }>(db.url, "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' ORDER BY ordinal_position")).map((r) => r.name),
   },
 ];
 
@@ -103,7 +109,14 @@ describe.each(targets)("a new user on $name", (target) => {
   });
 
   test("down --to 0 reverts the migrations and drops the tables", async () => {
-    const result = await run("down", "--to", "0", "--url", db.url);
+    if (target.name === "MariaDB") {
+      // DDL commits implicitly there, so the revert cannot be tried and rolled back to count what it drops.
+      const refused = await run("down", "--to", "0", "--url", db.url);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("--accept-data-loss");
+      expect(await target.userColumns(db)).toHaveLength(6);
+    }
+    const result = await run("down", "--to", "0", "--url", db.url, ...(target.name === "MariaDB" ? ["--accept-data-loss"] : []));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`reverted ${INITIAL_MIGRATION_NAME}`);
     expect(await target.userColumns(db)).toEqual([]);

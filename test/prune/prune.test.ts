@@ -9,7 +9,7 @@ import { Client } from "pg";
 import { QueryTypes, Sequelize } from "sequelize";
 import { SequelizeAdapter, migrate, prune, SchemaNotMigratedError, AuthdbError, ExitCode, type AuthdbConfig, type PruneEvent } from "../../src";
 import { createSequelize } from "../../src/database";
-import { createPostgresDatabase, createSqliteDatabase, pgQuery, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, pgQuery, type TestDatabase } from "../helpers/databases";
 
 const HOUR = 3_600_000;
 /** A fixed cutoff, so "expired" and "live" do not depend on how long the test takes. */
@@ -23,6 +23,7 @@ interface Fixture {
 const DATABASES: Array<{ label: string; create: () => Promise<TestDatabase> | TestDatabase }> = [
   { label: "PostgreSQL", create: () => createPostgresDatabase("prune") },
   { label: "SQLite", create: () => createSqliteDatabase("prune") },
+  { label: "MariaDB", create: () => createMariaDatabase("prune") },
 ];
 
 async function open(create: () => Promise<TestDatabase> | TestDatabase, config: AuthdbConfig = {}): Promise<Fixture> {
