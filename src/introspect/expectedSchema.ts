@@ -22,7 +22,30 @@ const COMMON = {
   JSON: () => "json",
 };
 
-const TYPE_NAMES: Record<"postgres" | "sqlite", TypeSpelling> = {
+/**
+ * MySQL 8 and MariaDB 10.11 alike, as information_schema reports them after authdb's migrations and
+ * normalizeMysqlType / mysql.ts spell them (measured on MariaDB; MySQL 8 from its manual).
+ */
+const MYSQL: TypeSpelling = {
+  STRING: (column) => `varchar(${column.length ?? 255})`,
+  TEXT: () => "text",
+  INTEGER: () => "int",
+  BIGINT: () => "bigint",
+  BOOLEAN: () => "tinyint(1)",
+  // Sequelize writes DATETIME(n), and a bare DATETIME for 0 digits.
+  DATE: (column) => (column.length ? `datetime(${column.length})` : "datetime"),
+  DATEONLY: () => "date",
+  // CHAR(36) BINARY: the collation (utf8mb4_bin) is read, not compared.
+  UUID: () => "char(36)",
+  // MySQL's native JSON; MariaDB's longtext CHECK (json_valid(…)) is read back as json too (mysql.ts).
+  JSON: () => "json",
+  // Single precision, unlike PostgreSQL's and SQLite's double.
+  FLOAT: () => "float",
+  // DECIMAL with no precision is DECIMAL(10,0).
+  DECIMAL: (column) => `decimal(${column.precision ?? 10},${column.scale ?? 0})`,
+};
+
+const TYPE_NAMES: Record<Dialect, TypeSpelling> = {
   postgres: {
     ...COMMON,
     BOOLEAN: () => "boolean",
@@ -40,6 +63,8 @@ const TYPE_NAMES: Record<"postgres" | "sqlite", TypeSpelling> = {
     FLOAT: () => "float",
     DECIMAL: (column) => decimal("decimal", column, false),
   },
+  mysql: MYSQL,
+  mariadb: MYSQL,
 };
 
 /** PostgreSQL reports DECIMAL(10) as numeric(10,0); SQLite keeps what was declared. */
@@ -71,10 +96,10 @@ function expectedTable(table: TableSpec, typeOf: (column: ColumnSpec) => string)
 
 /** What `introspectDatabase` should read from a database the Schema's migrations created, on `dialect`. */
 export function expectedSchema(schema: Schema, dialect: Dialect): DatabaseSchema {
-  if (dialect !== "postgres" && dialect !== "sqlite") {
-    throw new InvalidInputError(`comparing a ${dialect} database with the schema is not supported yet`, "Use a PostgreSQL or SQLite copy of the schema.");
-  }
   const spelling = TYPE_NAMES[dialect];
+  if (!spelling) {
+    throw new InvalidInputError(`comparing a ${dialect} database with the schema is not supported`, "Use a PostgreSQL, SQLite or MySQL/MariaDB database.");
+  }
   const typeOf = (column: ColumnSpec) => spelling[column.type](column);
   return { tables: Object.fromEntries(tablesInOrder(schema).map((table) => [table.table, expectedTable(table, typeOf)])) };
 }

@@ -2,4 +2,4 @@ export * from "./types";
 export { introspectDatabase, listApplicationTables, BOOKKEEPING_TABLES } from "./introspectDatabase";
 export { expectedSchema } from "./expectedSchema";
 export { diffSchema, type DiffOptions } from "./diffSchema";
-export { normalizePostgresType, normalizeSqliteType } from "./normalizeType";
+export { normalizeMysqlType, normalizePostgresType, normalizeSqliteType } from "./normalizeType";

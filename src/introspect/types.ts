@@ -7,7 +7,7 @@ export type ReferentialAction = "CASCADE" | "SET NULL" | "SET DEFAULT" | "RESTRI
 
 export interface ColumnShape {
   name: string;
-  /** Normalized, lower case, with length: `varchar(255)`, `timestamptz`, `text`, `tinyint(1)`. */
+  /** Normalized, lower case, with length: `varchar(255)`, `timestamptz`, `text`, `tinyint(1)`, `int` (no display width). */
   type: string;
   nullable: boolean;
   /**
@@ -16,6 +16,11 @@ export interface ColumnShape {
    * defaults differently; snapshots of the same database (verify) compare it.
    */
   default?: string | null;
+  /**
+   * MySQL/MariaDB: the column's collation (`utf8mb4_bin`, `utf8mb4_general_ci`), for string columns.
+   * Read but not compared yet: diffSchema ignores it.
+   */
+  collation?: string;
 }
 
 /** A unique key or an index: unique constraints and unique indexes are the same thing to a query. */

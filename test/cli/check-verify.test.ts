@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import sqlite3 from "sqlite3";
 import { runAuthdb, type CliResult } from "../helpers/cli";
-import { createPostgresDatabase, createSqliteDatabase, createTempDir, pgQuery, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, createTempDir, mysqlQuery, pgQuery, type TestDatabase } from "../helpers/databases";
 
 // `authdb check` and `authdb verify` run as an operator would: the built CLI in a project made by
 // `authdb init`, the database changed behind its back with a bare driver.
@@ -13,6 +13,10 @@ const INITIAL = "20261123000000-authdb-initial.js";
 async function rawSql(url: string, statements: string[]): Promise<void> {
   if (url.startsWith("postgres")) {
     for (const sql of statements) await pgQuery(url, sql);
+    return;
+  }
+  if (url.startsWith("mysql")) {
+    for (const sql of statements) await mysqlQuery(url, sql);
     return;
   }
   const db = new sqlite3.Database(url.slice("sqlite:".length));
@@ -45,7 +49,11 @@ const NOOP_MIGRATION = `module.exports = { async up() {}, async down() {} };\n`;
 const dialects: Array<[string, (label: string) => Promise<TestDatabase> | TestDatabase]> = [
   ["postgres", createPostgresDatabase],
   ["sqlite", createSqliteDatabase],
+  ["mariadb", createMariaDatabase],
 ];
+
+/** INTEGER as each catalog reports it (MariaDB's int(11), normalized). */
+const INTEGER: Record<string, string> = { postgres: "integer", sqlite: "integer", mariadb: "int" };
 
 describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabase) => {
   let project: { dir: string; cleanup(): void };
@@ -84,6 +92,7 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
       const status = parseJson(await authdb(["check", "--url", database.url, "--json"])).data;
       expect(status.pending).toEqual([INITIAL, "20261123000001-authdb-expiry-indexes.js"]);
       if (dialect === "postgres") expect(await pgQuery(database.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([]);
+      if (dialect === "mariadb") expect(await mysqlQuery(database.url, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")).toEqual([]);
     });
 
     it("after migrate exits 0 and says what it compared; --json is one document", async () => {
@@ -114,7 +123,7 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
       await rawSql(database.url, ["ALTER TABLE accounts ADD COLUMN legacy_flag INTEGER", "CREATE TABLE app_orders (id INTEGER PRIMARY KEY)"]);
       const result = await authdb(["check", "--url", database.url]);
       expect(result.code).toBe(5);
-      expect(result.stdout).toContain("accounts.legacy_flag: column is not in the schema (integer, nullable)");
+      expect(result.stdout).toContain(`accounts.legacy_flag: column is not in the schema (${INTEGER[dialect]}, nullable)`);
       expect(result.stdout).not.toContain("app_orders");
       expect(result.stderr).toMatch(/Error: the database differs from the schema in 1 place/);
       expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -132,6 +141,24 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
         expect(result.code).toBe(5);
         expect(result.stdout).toContain("accounts.access_token: type is varchar(255), expected text");
         expect(result.stdout).toContain("accounts: unique key accounts_provider_provider_account_id_unique on (provider, provider_account_id) is missing");
+      });
+    }
+
+    if (dialect === "mariadb") {
+      it("names a column whose type was changed by hand, a dropped column, index and unique key", async () => {
+        await rawSql(database.url, [
+          "ALTER TABLE accounts MODIFY access_token varchar(255) NULL",
+          "ALTER TABLE users DROP COLUMN image",
+          "DROP INDEX sessions_expires ON sessions",
+          "DROP INDEX accounts_provider_provider_account_id_unique ON accounts",
+        ]);
+        const result = await authdb(["check", "--url", database.url]);
+        expect(result.code).toBe(5);
+        expect(result.stdout).toContain("accounts.access_token: type is varchar(255), expected text");
+        expect(result.stdout).toContain("users.image: column is missing (expected text, nullable)");
+        expect(result.stdout).toContain("sessions: index sessions_expires on (expires) is missing");
+        expect(result.stdout).toContain("accounts: unique key accounts_provider_provider_account_id_unique on (provider, provider_account_id) is missing");
+        expect(result.stderr).toMatch(/Error: the database differs from the schema in 5 places/);
       });
     }
   });

@@ -4,7 +4,7 @@ import { connectDatabase, dialectOf } from "../../src/database";
 import { diffSchema, expectedSchema, introspectDatabase, type DatabaseSchema, type Difference } from "../../src/introspect";
 import { migrate } from "../../src/migrator";
 import { buildSchema } from "../../src/schema";
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
 
 // Every column type a config can ask for, so the per-dialect type table in expectedSchema is pinned
 // against what the rendered migration really creates.
@@ -23,6 +23,10 @@ const EVERY_TYPE: AuthdbConfig = {
       settings: "JSON",
       score: "FLOAT",
       balance: { type: "DECIMAL", precision: 10, scale: 2 },
+      amount: "DECIMAL",
+      rounded: { type: "DECIMAL", precision: 8 },
+      seenExactly: { type: "DATE", length: 6 },
+      seenToTheSecond: { type: "DATE", length: 0 },
     },
   },
 };
@@ -30,7 +34,15 @@ const EVERY_TYPE: AuthdbConfig = {
 const dialects: Array<[string, (label: string) => Promise<TestDatabase> | TestDatabase]> = [
   ["postgres", createPostgresDatabase],
   ["sqlite", createSqliteDatabase],
+  ["mariadb", createMariaDatabase],
 ];
+
+/** How each catalog spells the built-in types, as read back (normalized). */
+const SPELLING: Record<string, { date: string; uuid: string; boolean: string; integer: string }> = {
+  postgres: { date: "timestamptz", uuid: "uuid", boolean: "boolean", integer: "integer" },
+  sqlite: { date: "datetime", uuid: "uuid", boolean: "tinyint(1)", integer: "integer" },
+  mariadb: { date: "datetime(3)", uuid: "char(36)", boolean: "tinyint(1)", integer: "int" },
+};
 
 const kinds = (differences: Difference[]) => differences.map((d) => `${d.kind} ${d.table}${d.column ? `.${d.column}` : ""}`).sort();
 
@@ -82,9 +94,9 @@ describe.each(dialects)("introspection on %s", (dialect, createDatabase) => {
     for (const token of ["access_token", "refresh_token", "id_token", "scope", "session_state"]) expect(column("accounts", token)?.type).toBe("text");
     expect(column("accounts", "expires_at")).toEqual(expect.objectContaining({ type: "bigint", nullable: true }));
     expect(column("accounts", "provider")).toEqual(expect.objectContaining({ type: "varchar(255)", nullable: false }));
-    expect(column("users", "email_verified")?.type).toBe(dialect === "postgres" ? "timestamptz" : "datetime");
-    expect(column("users", "id")?.type).toBe("uuid");
-    expect(column("authenticators", "credential_backed_up")?.type).toBe(dialect === "postgres" ? "boolean" : "tinyint(1)");
+    expect(column("users", "email_verified")?.type).toBe(SPELLING[dialect].date);
+    expect(column("users", "id")?.type).toBe(SPELLING[dialect].uuid);
+    expect(column("authenticators", "credential_backed_up")?.type).toBe(SPELLING[dialect].boolean);
     expect(column("users", "nickname")).toEqual(expect.objectContaining({ type: "varchar(40)", nullable: false }));
     expect(actual.tables.users.uniques).toEqual(
       expect.arrayContaining([{ name: "users_email_unique", columns: ["email"] }, { name: "users_nickname_unique", columns: ["nickname"] }]),
@@ -102,13 +114,15 @@ describe.each(dialects)("introspection on %s", (dialect, createDatabase) => {
   });
 
   it("detects an added column and a dropped unique index", async () => {
+    // MySQL names the table of an index it drops.
+    const onTable = dialect === "mariadb" ? " ON accounts" : "";
     const differences = await driftAfter([
       "ALTER TABLE users ADD COLUMN x INTEGER",
-      "DROP INDEX accounts_provider_provider_account_id_unique",
+      `DROP INDEX accounts_provider_provider_account_id_unique${onTable}`,
       "CREATE INDEX users_name_idx ON users (name)",
     ]);
     expect(kinds(differences)).toEqual(["extra-column users.x", "extra-index users", "missing-unique accounts"]);
-    expect(differences.find((d) => d.kind === "extra-column")?.message).toBe(`users.x: column is not in the schema (integer, nullable)`);
+    expect(differences.find((d) => d.kind === "extra-column")?.message).toBe(`users.x: column is not in the schema (${SPELLING[dialect].integer}, nullable)`);
     expect(differences.find((d) => d.kind === "missing-unique")?.message).toBe(
       "accounts: unique key accounts_provider_provider_account_id_unique on (provider, provider_account_id) is missing",
     );
@@ -135,6 +149,45 @@ describe.each(dialects)("introspection on %s", (dialect, createDatabase) => {
         "accounts.user_id: foreign key (user_id) → users(id) ON DELETE CASCADE is missing",
         "sessions.user_id: foreign key is ON DELETE SET NULL, expected ON DELETE CASCADE",
         "users.email: is NOT NULL, expected nullable",
+      ]);
+    });
+  }
+
+  if (dialect === "mariadb") {
+    it("keeps each column's collation in the shape, without comparing it", () => {
+      const column = (table: string, name: string) => actual.tables[table].columns.find((c) => c.name === name);
+      expect(column("users", "id")?.collation).toBe("utf8mb4_bin");
+      expect(column("users", "email")?.collation).toMatch(/^utf8mb4_/);
+      expect(column("users", "login_count")?.collation).toBeUndefined();
+    });
+
+    it("detects type, nullability, index, unique key and foreign key changes (MySQL ALTER TABLE … MODIFY)", async () => {
+      // A foreign key is dropped by name (MySQL names it <table>_ibfk_<n>) and cannot be replaced under
+      // the same name in the same statement; an index a foreign key needs cannot be dropped at all.
+      const differences = await driftAfter([
+        "ALTER TABLE accounts MODIFY access_token varchar(255) NULL",
+        "ALTER TABLE users MODIFY email varchar(255) NOT NULL",
+        // JSON is longtext with a json_valid CHECK on MariaDB: without the check it takes any text.
+        "ALTER TABLE users MODIFY settings longtext NULL",
+        "ALTER TABLE users MODIFY login_count bigint NULL",
+        "DROP INDEX sessions_expires ON sessions",
+        "DROP INDEX users_nickname_unique ON users",
+        "ALTER TABLE sessions DROP FOREIGN KEY sessions_ibfk_1",
+        "ALTER TABLE sessions ADD CONSTRAINT sessions_ibfk_1 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE RESTRICT ON UPDATE CASCADE",
+        "ALTER TABLE accounts DROP FOREIGN KEY accounts_ibfk_1",
+      ]);
+      const relevant = differences.filter((d) => ["type", "nullability", "foreign-key-action", "missing-foreign-key", "missing-index"].includes(d.kind) || d.table === "users");
+      expect(relevant.map((d) => d.message).sort()).toEqual([
+        "accounts.access_token: type is varchar(255), expected text",
+        "accounts.user_id: foreign key (user_id) → users(id) ON DELETE CASCADE is missing",
+        "sessions.user_id: foreign key is ON DELETE RESTRICT, expected ON DELETE CASCADE",
+        "sessions: index sessions_expires on (expires) is missing",
+        "users.bio: column is missing (expected text, nullable)", // from the test before
+        "users.email: is NOT NULL, expected nullable",
+        "users.login_count: type is bigint, expected int",
+        "users.settings: type is longtext, expected json",
+        "users: index users_name_idx on (name) is not in the schema",
+        "users: unique key users_nickname_unique on (nickname) is missing",
       ]);
     });
   }

@@ -57,7 +57,7 @@ function requireExplicitUrl(options: VerifyOptions): string {
   if (!url) {
     throw new InvalidInputError(
       "verify needs a scratch database: pass --url (or set DATABASE_URL)",
-      "verify applies, reverts and re-applies every migration, dropping what they create. Give it an empty database, e.g. --url postgres://localhost/authdb_verify or --url sqlite:./verify.sqlite",
+      "verify applies, reverts and re-applies every migration, dropping what they create. Give it an empty database, e.g. --url postgres://localhost/authdb_verify, --url mysql://localhost/authdb_verify or --url sqlite:./verify.sqlite",
     );
   }
   return url;
