@@ -4,7 +4,7 @@ import { DataTypes, QueryTypes, type ModelAttributes, type Sequelize } from "seq
 import { createSequelize } from "../../src/database";
 import { migrate } from "../../src/migrator/migrate";
 import { models, SequelizeAdapter } from "../../src/adapter";
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
 
 type Attribute = { type: { key: string; options?: unknown }; field?: string; allowNull?: boolean; primaryKey?: boolean };
 
@@ -57,6 +57,7 @@ describe("models exports", () => {
 const targets: Array<[string, () => Promise<TestDatabase> | TestDatabase]> = [
   ["PostgreSQL", () => createPostgresDatabase("adapter_models")],
   ["SQLite file", () => createSqliteDatabase("adapter-models")],
+  ["MariaDB", () => createMariaDatabase("adapter_models")],
 ];
 
 describe.each(targets)("models option (%s)", (_label, create) => {

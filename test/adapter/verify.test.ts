@@ -4,13 +4,14 @@ import { QueryTypes, type Sequelize } from "sequelize";
 import { createSequelize } from "../../src/database";
 import { migrate } from "../../src/migrator/migrate";
 import { SchemaNotMigratedError, SequelizeAdapter } from "../../src/adapter";
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
 
 const CONFIG = { extend: { User: { phoneNumber: "STRING" as const } } };
 
 const targets: Array<[string, () => Promise<TestDatabase> | TestDatabase]> = [
   ["PostgreSQL", () => createPostgresDatabase("adapter_verify")],
   ["SQLite file", () => createSqliteDatabase("adapter-verify")],
+  ["MariaDB", () => createMariaDatabase("adapter_verify")],
 ];
 
 /** The user tables in the database (the migrator's own bookkeeping tables aside). */
@@ -18,7 +19,9 @@ async function tableNames(sequelize: Sequelize): Promise<string[]> {
   const sql =
     sequelize.getDialect() === "postgres"
       ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
-      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+      : sequelize.getDialect() === "mysql"
+        ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()"
+        : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
   const rows = await sequelize.query<{ name: string }>(sql, { type: QueryTypes.SELECT, raw: true });
   return rows.map((r) => r.name).sort();
 }
@@ -110,8 +113,8 @@ describe.each(targets)("first-use schema check (%s)", (_label, create) => {
     try {
       const unchecked = SequelizeAdapter(fresh, { ...CONFIG, verify: false });
       const statements = await countStatements(fresh, () => unchecked.getUserByEmail("x@example.com"));
-      // PostgreSQL: the SELECT alone; SQLite: `SELECT sqlite_version()` (RETURNING support), then the SELECT.
-      expect(statements).toHaveLength(sequelize.getDialect() === "sqlite" ? 2 : 1);
+      // PostgreSQL: the SELECT alone; SQLite and MariaDB: the version probe (RETURNING support), then the SELECT.
+      expect(statements).toHaveLength(sequelize.getDialect() === "postgres" ? 1 : 2);
       expect(statements.join("\n")).not.toMatch(/information_schema|PRAGMA|pg_/i);
     } finally {
       await fresh.close();

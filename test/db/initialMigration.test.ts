@@ -4,7 +4,7 @@ import { Database } from "sqlite3";
 import { createSequelize } from "../../src/database";
 import { applyMigrations, migrate, readMigrationDir, renderedMigrationSet, revertMigrations } from "../../src/migrator";
 import { buildSchema } from "../../src/schema";
-import { createPostgresDatabase, createSqliteDatabase, pgQuery, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, mysqlQuery, pgQuery, type TestDatabase } from "../helpers/databases";
 
 /**
  * Runs the checked-in migrations/ (what `authdb init` writes) on a real database, then reads the result
@@ -181,5 +181,82 @@ describe("SQLite: the initial migration with a custom column", () => {
     const tables = await sqliteAll<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'table'");
     expect(tables.map((t) => t.name).filter((t) => AUTH_TABLES.includes(t))).toEqual([]);
     expect(await sqliteAll(file, `SELECT name FROM "SequelizeMeta"`)).toEqual([]);
+  });
+});
+
+describe("MariaDB: the initial migration", () => {
+  let db: TestDatabase;
+  let sequelize: Sequelize;
+  beforeAll(async () => {
+    db = await createMariaDatabase("initial");
+    sequelize = createSequelize(db.url);
+    await applyMigrations({ sequelize, migrations: readMigrationDir(REPO_MIGRATIONS) });
+  });
+  afterAll(async () => {
+    await sequelize.close();
+    await db.drop();
+  });
+
+  const columns = async (table: string) =>
+    Object.fromEntries(
+      (
+        await mysqlQuery<{ name: string; type: string; nullable: string; charset: string | null }>(
+          db.url,
+          "SELECT column_name AS name, column_type AS type, is_nullable AS nullable, character_set_name AS charset FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position",
+          [table],
+        )
+      ).map((c) => [c.name, c]),
+    );
+
+  test("creates the five tables, InnoDB", async () => {
+    const rows = await mysqlQuery<{ name: string; engine: string }>(db.url, "SELECT table_name AS name, engine FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name");
+    expect(rows.map((r) => r.name).sort()).toEqual(["SequelizeMeta", ...AUTH_TABLES, "authdb_migrations"].sort());
+    expect(new Set(rows.map((r) => r.engine))).toEqual(new Set(["InnoDB"]));
+  });
+
+  test("text tokens (never varchar(255)), bigint expires_at, DATETIME(3) dates, CHAR(36) ids, utf8mb4 text", async () => {
+    const accounts = await columns("accounts");
+    for (const token of ["refresh_token", "access_token", "id_token", "scope", "session_state"]) expect(accounts[token]!.type).toBe("text");
+    expect(accounts.expires_at!.type).toMatch(/^bigint/);
+    for (const required of ["user_id", "type", "provider", "provider_account_id"]) expect(accounts[required]!.nullable).toBe("NO");
+    const users = await columns("users");
+    expect(users.id!.type).toBe("char(36)");
+    expect(users.email_verified!.type).toBe("datetime(3)");
+    expect((await columns("sessions")).expires!.type).toBe("datetime(3)");
+    for (const table of AUTH_TABLES) {
+      for (const column of Object.values(await columns(table))) if (column.charset) expect({ table, column: column.name, charset: column.charset }).toEqual({ table, column: column.name, charset: "utf8mb4" });
+    }
+  });
+
+  test("the unique and primary keys Auth.js relies on, and the expiry indexes", async () => {
+    const keys = await mysqlQuery<{ table_name: string; index_name: string; non_unique: number; columns: string }>(
+      db.url,
+      "SELECT table_name, index_name, MIN(non_unique) AS non_unique, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS columns FROM information_schema.statistics WHERE table_schema = DATABASE() GROUP BY table_name, index_name",
+    );
+    const key = (table: string, columns: string) => keys.find((k) => k.table_name === table && k.columns === columns);
+    expect(key("users", "email")).toMatchObject({ non_unique: 0 });
+    expect(key("accounts", "provider,provider_account_id")).toMatchObject({ non_unique: 0 });
+    expect(key("sessions", "session_token")).toMatchObject({ non_unique: 0 });
+    expect(key("verification_tokens", "identifier,token")).toMatchObject({ index_name: "PRIMARY" });
+    expect(key("sessions", "expires")).toMatchObject({ non_unique: 1 });
+    expect(key("verification_tokens", "expires")).toMatchObject({ non_unique: 1 });
+  });
+
+  test("a 4 KB Google-size access token and a 4-byte character fit", async () => {
+    const user = "00000000-0000-4000-8000-000000000001";
+    await mysqlQuery(db.url, "INSERT INTO users (id, name) VALUES (?, ?)", [user, "Zoë 🚀"]);
+    await mysqlQuery(db.url, "INSERT INTO accounts (id, user_id, type, provider, provider_account_id, access_token) VALUES (?, ?, 'oauth', 'google', '1', ?)", [
+      "00000000-0000-4000-8000-000000000002",
+      user,
+      "t".repeat(4096),
+    ]);
+    const [row] = await mysqlQuery<{ name: string; length: number }>(db.url, "SELECT u.name, LENGTH(a.access_token) AS length FROM users u JOIN accounts a ON a.user_id = u.id");
+    expect(row).toEqual({ name: "Zoë 🚀", length: 4096 });
+  });
+
+  test("reverting every migration drops the tables and keeps the history tables", async () => {
+    await revertMigrations({ sequelize, migrations: readMigrationDir(REPO_MIGRATIONS), to: 0 });
+    const rows = await mysqlQuery<{ name: string }>(db.url, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()");
+    expect(rows.map((r) => r.name).sort()).toEqual(["SequelizeMeta", "authdb_migrations"]);
   });
 });

@@ -11,7 +11,7 @@ import { createSequelize } from "../../src/database";
 import { migrate } from "../../src/migrator/migrate";
 import type { ColumnType } from "../../src/schema";
 import type { ColumnReadType } from "../../src/types";
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases";
 
 type Kind<T> = T extends string ? "string" : T extends number ? "number" : T extends boolean ? "boolean" : T extends Date ? "Date" : "any JSON value";
 
@@ -69,6 +69,7 @@ const COLUMN_TYPE: Record<keyof typeof CONFIG.extend.User, ColumnType> = {
 const targets: Array<[string, () => Promise<TestDatabase> | TestDatabase]> = [
   ["PostgreSQL", () => createPostgresDatabase("types_runtime")],
   ["SQLite", () => createSqliteDatabase("types-runtime")],
+  ["MariaDB", () => createMariaDatabase("types_runtime")],
 ];
 
 describe.each(targets)("column types at run time (%s)", (_, create) => {
