@@ -3,7 +3,7 @@ import { cpSync } from "node:fs";
 import path from "node:path";
 import { INITIAL_MIGRATION_NAME } from "../../src/migrations/renderMigration";
 import { runAuthdb } from "../helpers/cli";
-import { createPostgresDatabase, createTempDir, pgQuery, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createTempDir, mysqlQuery, pgQuery, type TestDatabase } from "../helpers/databases";
 
 /** Our files and our SequelizeMeta must work with sequelize-cli, in both directions. */
 const SEQUELIZE_CLI = require.resolve("sequelize-cli/lib/sequelize");
@@ -13,12 +13,27 @@ function sequelizeCli(args: string[], cwd: string) {
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
-describe("sequelize-cli interop on PostgreSQL", () => {
+const targets: Array<{ name: string; create: (label: string) => Promise<TestDatabase>; usersTable: (url: string) => Promise<unknown[]>; history: (url: string) => Promise<unknown[]> }> = [
+  {
+    name: "PostgreSQL",
+    create: createPostgresDatabase,
+    usersTable: (url) => pgQuery(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = 'users'"),
+    history: (url) => pgQuery(url, `SELECT name FROM "SequelizeMeta"`),
+  },
+  {
+    name: "MariaDB",
+    create: createMariaDatabase,
+    usersTable: (url) => mysqlQuery(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'users'"),
+    history: (url) => mysqlQuery(url, "SELECT name FROM `SequelizeMeta`"),
+  },
+];
+
+describe.each(targets)("sequelize-cli interop on $name", (target) => {
   let tmp: ReturnType<typeof createTempDir>;
   let db: TestDatabase;
   beforeEach(async () => {
     tmp = createTempDir("sequelize-cli");
-    db = await createPostgresDatabase("sequelize_cli");
+    db = await target.create("sequelize_cli");
     cpSync(path.join(__dirname, "..", "..", "migrations"), path.join(tmp.dir, "migrations"), { recursive: true });
   });
   afterEach(async () => {
@@ -46,8 +61,7 @@ describe("sequelize-cli interop on PostgreSQL", () => {
     expect(status.out).toContain(`up ${INITIAL_MIGRATION_NAME}`);
     const undo = sequelizeCli(["db:migrate:undo:all", "--url", db.url, "--migrations-path", "migrations"], tmp.dir);
     expect(undo.code).toBe(0);
-    const tables = await pgQuery<{ tablename: string }>(db.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = 'users'");
-    expect(tables).toEqual([]);
-    expect(await pgQuery(db.url, `SELECT name FROM "SequelizeMeta"`)).toEqual([]);
+    expect(await target.usersTable(db.url)).toEqual([]);
+    expect(await target.history(db.url)).toEqual([]);
   });
 });
