@@ -1,7 +1,8 @@
 export { migrate, migrationsFor, type MigrateOptions } from "./migrate";
 export { applyMigrations, revertMigrations, type RunOptions, type RunResult } from "./runMigrations";
 export { readMigrationDir, renderedMigrationSet, migrationFromSource, type MigrationUnit, type MigrationModule } from "./migrationSource";
-export { MetaStore, META_TABLE, CHECKSUM_TABLE, BOOKKEEPING_TABLES, bookkeepingTables, type AppliedMigration } from "./metaStore";
+export { MetaStore, META_TABLE, CHECKSUM_TABLE, PARTIAL_TABLE, BOOKKEEPING_TABLES, bookkeepingTables, type AppliedMigration, type PartialMigration } from "./metaStore";
+export { PartialMigrationError } from "./partialMigration";
 export { bindMigrationHistory, migrationHistoryOf, type MigrationHistoryConfig } from "./historyOptions";
 export { foreignMatcher, foreignPatternProblem } from "./foreignMigrations";
 export { compareChecksums, checksumMismatchHint, type ChecksumReport } from "./verifyChecksums";

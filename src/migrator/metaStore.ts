@@ -1,7 +1,7 @@
 import type { Sequelize } from "sequelize";
 // Sequelize's constants alone (a few lines): `authdb status` reads through this module without loading Sequelize.
 import QueryTypes from "sequelize/lib/query-types";
-import { dialectOf, fromDatabaseDate, quoteIdentifier, toDatabaseDate } from "../database";
+import { dialectOf, fromDatabaseDate, isMysqlFamily, quoteIdentifier, toDatabaseDate } from "../database";
 import { configuredSchema, qualifiedName, requireSchema, resolveSchema, tableExists } from "../database/catalog";
 import { withTableRight } from "../database/permissions";
 import { META_TABLE, migrationHistoryOf } from "./historyOptions";
@@ -11,8 +11,13 @@ import { LOCK_TABLE } from "./lock/sqliteLock";
 export { META_TABLE };
 /** authdb's sidecar: a checksum and the time of each migration it applied. */
 export const CHECKSUM_TABLE = "authdb_migrations";
+/**
+ * authdb's record of migrations that failed partway, having run without a transaction: which of their
+ * statements took effect. Created the first time one fails; a later successful run of the migration deletes its row.
+ */
+export const PARTIAL_TABLE = "authdb_partial_migrations";
 /** The migrator's own tables: never part of an application schema, never drift, never data a revert loses. */
-export const BOOKKEEPING_TABLES: readonly string[] = [META_TABLE, CHECKSUM_TABLE, LOCK_TABLE];
+export const BOOKKEEPING_TABLES: readonly string[] = [META_TABLE, CHECKSUM_TABLE, LOCK_TABLE, PARTIAL_TABLE];
 
 /** BOOKKEEPING_TABLES plus the history table's configured name (`migrationStorageTableName`), for this instance. */
 export function bookkeepingTables(sequelize: Sequelize): readonly string[] {
@@ -34,13 +39,26 @@ export interface AppliedMigration {
   appliedAt?: Date;
 }
 
-/** The two tables' names as SQL, qualified with the schema they live in (PostgreSQL). */
+/** A migration that failed after some of its statements took effect (it ran without a transaction). */
+export interface PartialMigration {
+  name: string;
+  direction: "up" | "down";
+  failedAt?: Date;
+  /** The statements that took effect, in order (reads are not listed). */
+  tookEffect: string[];
+  /** The statement that failed; null when the migration's own code threw (or stalled, or lost the lock). */
+  failedStatement: string | null;
+  error: string;
+}
+
+/** The history tables' names as SQL, qualified with the schema they live in (PostgreSQL). */
 interface Names {
-  /** The schema of both history tables (null: SQLite, or no schema on the search_path). */
+  /** The schema of the history tables (null: SQLite, or no schema on the search_path). */
   schema: string | null;
   metaTable: string;
   meta: string;
   checksums: string;
+  partial: string;
 }
 
 /**
@@ -69,6 +87,7 @@ export class MetaStore {
         metaTable: history.tableName,
         meta: qualifiedName(this.sequelize, history.tableName, schema),
         checksums: qualifiedName(this.sequelize, CHECKSUM_TABLE, schema),
+        partial: qualifiedName(this.sequelize, PARTIAL_TABLE, schema),
       };
     })();
     return this.names;
@@ -80,7 +99,7 @@ export class MetaStore {
   }
 
   /** Runs a statement on one of the tables; a permission failure names the table and the right. */
-  private async on<T>(table: "meta" | "checksums", rights: string[], statement: (name: string) => Promise<T>): Promise<T> {
+  private async on<T>(table: "meta" | "checksums" | "partial", rights: string[], statement: (name: string) => Promise<T>): Promise<T> {
     const name = (await this.resolve())[table];
     return withTableRight(this.sequelize, name, rights, () => statement(name));
   }
@@ -183,9 +202,76 @@ export class MetaStore {
     );
   }
 
+  /** The migrations recorded as failed partway; none while the table does not exist (nothing created here). */
+  async listPartial(): Promise<PartialMigration[]> {
+    if (!(await this.tableExists(PARTIAL_TABLE))) return [];
+    const q = (column: string) => this.q(column);
+    const rows = await this.on("partial", ["SELECT"], (partial) =>
+      this.sequelize.query<{ name: string; direction: string; failed_at: unknown; took_effect: string; failed_statement: string | null; error: string }>(
+        `SELECT ${q("name")}, ${q("direction")}, ${q("failed_at")}, ${q("took_effect")}, ${q("failed_statement")}, ${q("error")} FROM ${partial}`,
+        { type: QueryTypes.SELECT },
+      ),
+    );
+    return rows
+      .map((row) => ({
+        name: row.name,
+        direction: row.direction === "down" ? ("down" as const) : ("up" as const),
+        failedAt: fromDatabaseDate(row.failed_at) ?? undefined,
+        tookEffect: parseStatements(row.took_effect),
+        failedStatement: row.failed_statement ?? null,
+        error: row.error,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Records (or replaces) a migration's partial failure, creating the table the first time. Written on
+   * its own, outside any transaction, under the migration lock.
+   */
+  async recordPartial(record: Omit<PartialMigration, "failedAt">): Promise<void> {
+    const names = await this.resolve();
+    if (!(await this.tableExists(PARTIAL_TABLE))) {
+      // Required here: only a failed run needs Sequelize's data types.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { DataTypes } = require("sequelize") as typeof import("sequelize");
+      // MySQL's TEXT holds 64 KiB; a list of CREATE TABLE statements may not fit.
+      const text = isMysqlFamily(dialectOf(this.sequelize)) ? DataTypes.TEXT("long") : DataTypes.TEXT;
+      await this.sequelize.getQueryInterface().createTable(names.schema ? { tableName: PARTIAL_TABLE, schema: names.schema } : PARTIAL_TABLE, {
+        name: { type: DataTypes.STRING(255), allowNull: false, primaryKey: true },
+        direction: { type: DataTypes.STRING(4), allowNull: false },
+        failed_at: { type: DataTypes.DATE(3), allowNull: false },
+        took_effect: { type: text, allowNull: false },
+        failed_statement: { type: text, allowNull: true },
+        error: { type: text, allowNull: false },
+      });
+    }
+    const q = (column: string) => this.q(column);
+    await this.clearPartial(record.name);
+    await this.on("partial", ["INSERT"], (partial) =>
+      this.sequelize.query(
+        `INSERT INTO ${partial} (${q("name")}, ${q("direction")}, ${q("failed_at")}, ${q("took_effect")}, ${q("failed_statement")}, ${q("error")}) VALUES ($1, $2, $3, $4, $5, $6)`,
+        { bind: [record.name, record.direction, toDatabaseDate(dialectOf(this.sequelize), new Date()), JSON.stringify(record.tookEffect), record.failedStatement, record.error] },
+      ),
+    );
+  }
+
+  /** Forgets a migration's partial failure (it has since run to the end). */
+  async clearPartial(name: string): Promise<void> {
+    await this.on("partial", ["DELETE", "SELECT"], (partial) => this.sequelize.query(`DELETE FROM ${partial} WHERE ${this.q("name")} = $1`, { bind: [name] }));
+  }
+
   async recordReverted(name: string): Promise<void> {
     await this.on("meta", ["DELETE", "SELECT"], (meta) => this.sequelize.query(`DELETE FROM ${meta} WHERE ${this.q("name")} = $1`, { bind: [name] }));
     await this.on("checksums", ["DELETE", "SELECT"], (checksums) => this.sequelize.query(`DELETE FROM ${checksums} WHERE ${this.q("name")} = $1`, { bind: [name] }));
+  }
+}
+
+function parseStatements(text: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.map(String) : [String(text)];
+  } catch {
+    return [String(text)];
   }
 }
 

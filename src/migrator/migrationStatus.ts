@@ -1,7 +1,7 @@
 import type { Sequelize } from "sequelize";
 import { migrationHistoryOf } from "./historyOptions";
 import { readLockHolder, type LockHolder } from "./lock";
-import { MetaStore } from "./metaStore";
+import { MetaStore, type PartialMigration } from "./metaStore";
 import { matchesChecksum, type MigrationUnit } from "./migrationSource";
 
 /**
@@ -14,12 +14,19 @@ export type AppliedState = "ok" | "changed" | "missing-file" | "no-checksum" | "
 export interface MigrationStatus {
   applied: Array<{ name: string; appliedAt?: Date; state: AppliedState; /** The foreignMigrations pattern it matched. */ foreignPattern?: string }>;
   pending: string[];
+  /**
+   * Migrations that failed partway, having run without a transaction (every MySQL/MariaDB migration):
+   * shown as failed-partially. An `up` that failed so is still in `pending`; a `down`, still in `applied`.
+   */
+  failedPartially: PartialMigration[];
   lock: { held: boolean; holder?: LockHolder };
 }
 
 /** What is applied (and whether its file still matches), what is pending, and who holds the lock. Read-only. */
 export async function readMigrationStatus(sequelize: Sequelize, units: MigrationUnit[]): Promise<MigrationStatus> {
-  const applied = await new MetaStore(sequelize).listApplied();
+  const store = new MetaStore(sequelize);
+  const applied = await store.listApplied();
+  const failedPartially = await store.listPartial();
   const byName = new Map(units.map((unit) => [unit.name, unit]));
   const appliedNames = new Set(applied.map((m) => m.name));
   const { isForeign } = migrationHistoryOf(sequelize);
@@ -33,6 +40,7 @@ export async function readMigrationStatus(sequelize: Sequelize, units: Migration
       return { name, appliedAt, state };
     }),
     pending: units.filter((unit) => !appliedNames.has(unit.name)).map((unit) => unit.name),
+    failedPartially,
     lock: holder ? { held: true, holder } : { held: false },
   };
 }

@@ -1,18 +1,21 @@
 import { performance } from "node:perf_hooks";
 import type { Sequelize } from "sequelize";
 import { Umzug, type MigrationParams } from "umzug";
-import { dialectOf, hasTransactionalDdl } from "../database";
-import { AuthdbError, ChangedMigrationError, ExitCode, InvalidInputError, LockLostError, MigrationFailedError } from "../errors";
+import { dialectOf, hasTransactionalDdl, isMysqlFamily } from "../database";
+import { AuthdbError, ChangedMigrationError, ExitCode, InvalidInputError, MigrationFailedError } from "../errors";
 import { DataLossRefusedError, findLosses, measureContents, readCatalog, UncheckedRevertError, type Contents } from "./dataLoss";
 import { databaseMessage } from "./databaseMessage";
 import type { MigratorEvent, MigratorListener } from "./events";
-import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS, type HeldLock } from "./lock";
+import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS, lockLostError, type HeldLock } from "./lock";
 import { migrationHistoryOf } from "./historyOptions";
-import { MetaStore } from "./metaStore";
+import { MetaStore, type PartialMigration } from "./metaStore";
 import { describeLoadError, type MigrationUnit } from "./migrationSource";
+import { numbered, PartialMigrationError, statementRange } from "./partialMigration";
+import { withRunConnection } from "./runConnection";
 import { withConfiguredSchema } from "./schemaScope";
 import { DEFAULT_STALL_TIMEOUT_MS, MigrationStalledError, withStallWatchdog } from "./stallWatchdog";
 import { guardStatements } from "./statementGuard";
+import { logStatements, StatementLog, withStatementLog } from "./statementLog";
 import { runInTransaction } from "./transactionScope";
 import { assertChecksumsMatch, compareChecksums } from "./verifyChecksums";
 
@@ -60,6 +63,8 @@ interface RunState {
   probed: string[];
   /** In a dry run: the statements of the migration running now. */
   capture?: string[];
+  /** Migrations recorded as failed partway by an earlier run, read when the run starts. */
+  partial: Map<string, PartialMigration>;
 }
 
 function emit(options: RunOptions, event: MigratorEvent): void {
@@ -102,18 +107,38 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     }
     state.capture = [];
   }
+  const earlier = dryRun ? undefined : state.partial.get(unit.name);
+  if (earlier) {
+    report(state, {
+      type: "warning",
+      message: `${unit.name} failed partway in an earlier run${earlier.failedAt ? ` (${earlier.failedAt.toISOString()})` : ""}, after ${statementRange(earlier.tookEffect.length)} of its ${earlier.direction}() took effect; running it again from its first statement`,
+    });
+  }
   report(state, { type: direction === "up" ? "migrating" : "reverting", name: unit.name });
   const started = performance.now();
   const stallTimeoutMs = state.options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-  const work = async () => {
-    await withStallWatchdog(sequelize, stallTimeoutMs, unit.name, () => new MigrationStalledError(unit.name, direction, stallTimeoutMs), async () => {
+  // Without a transaction, a failure leaves what ran before it: log each statement, to say exactly what.
+  const log = !ownTransaction && !dryRun ? new StatementLog(isMysqlFamily(dialectOf(sequelize))) : undefined;
+  const up = () =>
+    withStallWatchdog(sequelize, stallTimeoutMs, unit.name, () => new MigrationStalledError(unit.name, direction, stallTimeoutMs), async () => {
       await fn(sequelize.getQueryInterface(), (sequelize as unknown as { Sequelize: unknown }).Sequelize);
     });
+  const work = async () => {
+    if (log) {
+      try {
+        await withStatementLog(log, up);
+        log.ranToEnd = true;
+      } finally {
+        log.closed = true;
+      }
+    } else await up();
     if (dryRun) return;
     // Recorded only by the holder of the lock, in the migration's own transaction.
     await state.lock.assertHeld();
     if (direction === "up") await state.store.recordApplied(unit.name, unit.checksum, performance.now() - started);
     else await state.store.recordReverted(unit.name);
+    // It ran to the end this time: what an earlier run left half done is done.
+    if (earlier) await state.store.clearPartial(unit.name);
   };
   try {
     // A dry run already runs inside one outer transaction that is rolled back at the end.
@@ -123,24 +148,36 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     if (state.probing && module.transaction === false && !(error instanceof AuthdbError)) {
       throw new UncheckedRevertError(`${unit.name} opts out of transactions (transaction = false), and its down could not be tried in one (${databaseMessage(error)})`);
     }
-    const lost = state.lock.lostReason();
-    if (lost) throw new LockLostError(`${lost}, while ${unit.name} (${direction}) ran`);
-    if (error instanceof AuthdbError) throw error;
     const dialect = dialectOf(sequelize);
+    let lost = state.lock.lostReason();
+    // The run's statements go through the lock's own connection (MySQL/MariaDB): a statement that failed
+    // because that connection died may be seen before the connection's `end` event; ask.
+    if (!lost && state.lock.connection) {
+      await state.lock.assertHeld().catch(() => undefined);
+      lost = state.lock.lostReason();
+    }
+    if (lost) {
+      const lostError = lockLostError(dialect, `${lost}, while ${unit.name} (${direction}) ran`);
+      // Without the lock this run writes nothing more, not even the record of what took effect: say it here.
+      if (log?.tookEffect.length) {
+        lostError.message += `\n${unit.name} ran without a transaction. Took effect before it stopped (they remain):\n${numbered(log.tookEffect)}\nNot run: the rest of ${direction}().`;
+      }
+      throw lostError;
+    }
+    if (log?.tookEffect.length) throw await partialFailure(state, unit, direction, log, error);
+    if (error instanceof AuthdbError) throw error;
     if (isLostConnection(error)) {
       throw new AuthdbError(
         `lost the database connection while ${unit.name} (${direction}) ran: ${databaseMessage(error)}`,
         ExitCode.migrationFailed,
         ownTransaction
           ? "The server rolled the migration's transaction back: nothing of it remains. Check the server (or whoever ended the connection), then run again."
-          : "The migration ran without a transaction: check which of its statements took effect, then run again.",
+          : "The migration ran without a transaction, and none of its statements had taken effect. Check the server (or whoever ended the connection), then run again.",
       );
     }
-    const hint = hasTransactionalDdl(dialect)
-      ? module.transaction === false
-        ? "This migration runs without a transaction: check which of its statements took effect before you retry."
-        : "The migration ran in a transaction that was rolled back: nothing of it remains. Fix it and run again."
-      : `${dialect} commits DDL statements implicitly: statements before the failing one may have taken effect. Check the schema (authdb check) before you retry.`;
+    const hint = ownTransaction
+      ? "The migration ran in a transaction that was rolled back: nothing of it remains. Fix it and run again."
+      : `It ran without a transaction${isMysqlFamily(dialect) ? ` (${dialect} commits DDL implicitly)` : ""}, and none of its statements had taken effect: fix it and run again.`;
     throw new MigrationFailedError(unit.name, direction, databaseMessage(error), hint);
   }
   const durationMs = performance.now() - started;
@@ -157,6 +194,27 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
   }
   state.result.migrations.push({ name: unit.name, durationMs });
   report(state, { type: direction === "up" ? "migrated" : "reverted", name: unit.name, durationMs });
+}
+
+/**
+ * A migration without a transaction failed after some of its statements took effect: record that (under
+ * the lock, for `authdb status` and the next run) and report exactly what stays and what did not run.
+ */
+async function partialFailure(state: RunState, unit: MigrationUnit, direction: Direction, log: StatementLog, error: unknown): Promise<Error> {
+  const failedStatement = log.failedStatement(error);
+  const message = databaseMessage(error);
+  let recorded: true | string = true;
+  try {
+    await state.lock.assertHeld();
+    await state.store.recordPartial({ name: unit.name, direction, tookEffect: log.tookEffect, failedStatement, error: message.slice(0, 4000) });
+  } catch (recordError) {
+    recorded = databaseMessage(recordError).split("\n")[0];
+  }
+  const partial = new PartialMigrationError(unit.name, direction, message, log.tookEffect, failedStatement, recorded, log.ranToEnd);
+  if (!(error instanceof AuthdbError)) return partial;
+  // authdb's own verdict (a stall) stays what it is; the list of what took effect is added to it.
+  error.message += `\n${partial.message.slice(partial.message.indexOf("\nIt ran without a transaction") + 1)}`;
+  return error;
 }
 
 function loadMigration(unit: MigrationUnit, direction: Direction) {
@@ -237,16 +295,21 @@ async function runUnderLock(options: RunOptions, direction: Direction, body: (um
     store: new MetaStore(sequelize),
     lock,
     probed: [],
+    partial: new Map(),
     result: { direction, migrations: [], dryRun: [], lockWaitMs: performance.now() - waitStarted },
   };
   const unguard = guardStatements(sequelize, lock);
+  const unlog = logStatements(sequelize);
   emit(options, { type: "lock-acquired", waitedMs: state.result.lockWaitMs });
+  const run = () => withConfiguredSchema(sequelize, () => runLocked(state, body));
   try {
-    return await withConfiguredSchema(sequelize, () => runLocked(state, body));
+    // MySQL/MariaDB: the run's every statement on the lock's own connection, so they share fate.
+    return await (lock.connection ? withRunConnection(sequelize, lock.connection as object, run) : run());
   } catch (error) {
     throw unwrapUmzugError(error);
   } finally {
     unguard();
+    unlog();
     // A failed release must not hide what happened under the lock; the lock frees itself anyway when
     // its connection closes (PostgreSQL, MySQL) or its process is gone (SQLite).
     await lock.release().catch((releaseError: unknown) => {
@@ -261,6 +324,7 @@ async function runLocked(state: RunState, body: (umzug: ReturnType<typeof create
   const umzug = createUmzug(state);
   const prepareAndRun = async () => {
     await state.store.ensureTables();
+    state.partial = new Map((await state.store.listPartial()).map((record) => [record.name, record]));
     if (!options.allowChanged) {
       assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations, migrationHistoryOf(options.sequelize).isForeign));
     }

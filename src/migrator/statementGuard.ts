@@ -1,6 +1,6 @@
 import type { Sequelize } from "sequelize";
-import { LockLostError } from "../errors";
-import type { HeldLock } from "./lock";
+import { dialectOf } from "../database";
+import { lockLostError, type HeldLock } from "./lock";
 
 /**
  * Once the migration lock is lost, another run may be applying the same migrations: from then on no
@@ -9,9 +9,10 @@ import type { HeldLock } from "./lock";
  */
 export function guardStatements(sequelize: Sequelize, lock: HeldLock): () => void {
   const name = `authdb-lock-guard-${Math.random().toString(36).slice(2)}`;
+  const dialect = dialectOf(sequelize);
   sequelize.addHook("beforeQuery", name, (options) => {
     const reason = lock.lostReason();
-    if (reason && !(options as { completesTransaction?: boolean }).completesTransaction) throw new LockLostError(reason);
+    if (reason && !(options as { completesTransaction?: boolean }).completesTransaction) throw lockLostError(dialect, reason);
   });
   return () => {
     sequelize.removeHook("beforeQuery", name);

@@ -2,7 +2,9 @@
  * Issue 4 point 1: several `authdb migrate` processes started together (real processes, real race) on an
  * empty database; the lock is visible in `status --json`; a waiter gives up with exit code 3.
  */
-import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, listTables, recordedNames, sleep, type TestProject } from "./support";
+import { runAuthdb } from "../helpers/cli";
+import { MARIADB_ADMIN_URL, mysqlQuery } from "../helpers/databases";
+import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, MARIADB, STACK_FRAME, createProject, fixture, listTables, recordedNames, sleep, waitFor, type TestProject } from "./support";
 
 describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
   let project: TestProject;
@@ -87,5 +89,66 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
     expect(JSON.parse(waiter.stdout)).toMatchObject({ ok: false, command: "migrate", data: null, error: { type: "LockTimeoutError", exitCode: 3 } });
     expect(waiter.stderr).toMatch(/Waiting for the migration lock/);
     expect((await holder).code).toBe(0);
+  });
+});
+
+/**
+ * Issue 11 (plan D8) on MariaDB: the lock is GET_LOCK on the connection that runs the migrations. Real
+ * processes race on one database; `status` sees the lock held even as a user without the PROCESS
+ * privilege (which PROCESSLIST needs to show another user's sessions).
+ */
+describe("migration lock on mariadb", () => {
+  let project: TestProject;
+  let user: string | undefined;
+  afterEach(async () => {
+    if (user) await mysqlQuery(MARIADB_ADMIN_URL, `DROP USER IF EXISTS '${user}'@'%'`);
+    user = undefined;
+    await project?.cleanup();
+  });
+
+  test("4 migrate processes at once: one applies, the others wait and report up to date, each migration recorded once", async () => {
+    project = await createProject("race_mariadb", MARIADB, [fixture.extraOne, fixture.extraTwo]);
+    const results = await Promise.all(Array.from({ length: 4 }, () => project.authdb(["migrate"])));
+
+    for (const result of results) expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+    const appliers = results.filter((r) => /Applied 4 migrations/.test(r.stdout));
+    const upToDate = results.filter((r) => /Already up to date: 4 migrations applied, none pending/.test(r.stdout));
+    expect([appliers.length, upToDate.length]).toEqual([1, 3]);
+    // The others started while the lock was held (they said so), not after the applier had finished.
+    expect(upToDate.filter((r) => /Waiting for the migration lock, held by a session from \S+:\d+/.test(r.stdout)).length).toBeGreaterThan(0);
+
+    const expected = [INITIAL, EXPIRY_INDEXES, fixture.extraOne, fixture.extraTwo];
+    expect(await recordedNames(project.db.url)).toEqual({ meta: expected, checksums: expected });
+    const status = JSON.parse((await project.authdb(["status", "--json", "--check"])).stdout).data;
+    expect({ pending: status.pending, lock: status.lock }).toEqual({ pending: [], lock: { held: false } });
+  });
+
+  test("status sees the lock held, by root and by a user without the PROCESS privilege", async () => {
+    project = await createProject("held_mariadb", MARIADB, [fixture.sleeps]);
+    const database = new URL(project.db.url).pathname.slice(1);
+    user = `authdb_np_${database.slice(-8)}`;
+    await mysqlQuery(MARIADB_ADMIN_URL, `CREATE USER '${user}'@'%' IDENTIFIED BY 'secret'`);
+    await mysqlQuery(MARIADB_ADMIN_URL, `GRANT ALL PRIVILEGES ON \`${database}\`.* TO '${user}'@'%'`);
+    const userUrl = new URL(project.db.url);
+    userUrl.username = user;
+    userUrl.password = "secret";
+    const holder = project.authdb(["migrate"], { AUTHDB_TEST_SLEEP_MS: "6000" });
+    await waitFor(async () => (await listTables(project.db.url)).includes("slow"), 30_000, "the holder to enter its migration");
+    // Without PROCESS, PROCESSLIST shows this user its own sessions only: not the holder's.
+    const othersSeen = `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER <> '${user}'`;
+    expect(await mysqlQuery(userUrl.toString(), othersSeen)).toEqual([{ n: 0 }]);
+    expect(Number((await mysqlQuery<{ n: number }>(project.db.url, othersSeen))[0]!.n)).toBeGreaterThan(0);
+
+    const asRoot = JSON.parse((await project.authdb(["status", "--json"])).stdout).data.lock;
+    expect(asRoot).toMatchObject({ held: true, host: expect.stringMatching(/^\S+:\d+$/) });
+    // As the unprivileged user (its --url comes last, so it wins over the project's).
+    const asUser = await runAuthdb(["status", "--json", "--url", userUrl.toString()], { cwd: project.dir, env: { CI: undefined, DATABASE_URL: undefined } });
+    expect(asUser.code).toBe(0);
+    expect(JSON.parse(asUser.stdout).data.lock).toEqual({ held: true, pid: null, host: null, command: null, since: null });
+    const text = await runAuthdb(["status", "--url", userUrl.toString()], { cwd: project.dir, env: { CI: undefined, DATABASE_URL: undefined } });
+    expect(text.stdout).toMatch(/Lock: held by another process\./);
+
+    expect((await holder).code).toBe(0);
+    expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).data.lock).toEqual({ held: false });
   });
 });

@@ -1,16 +1,29 @@
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import sqlite3 from "sqlite3";
 import { runAuthdb, type CliResult } from "../helpers/cli";
-import { createPostgresDatabase, createSqliteDatabase, createTempDir, pgQuery, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, createTempDir, mysqlQuery, pgQuery, type TestDatabase } from "../helpers/databases";
 
 /** The dialects every safety suite runs on; MariaDB joins once its issue lands. */
 export type DialectName = "postgres" | "sqlite";
 
-export const DIALECTS: Array<{ dialect: DialectName; create(label: string): Promise<TestDatabase> }> = [
+export interface TestDialect<Name extends string = string> {
+  dialect: Name;
+  create(label: string): Promise<TestDatabase>;
+}
+
+export const DIALECTS: Array<TestDialect<DialectName>> = [
   { dialect: "postgres", create: (label) => createPostgresDatabase(label) },
   { dialect: "sqlite", create: async (label) => createSqliteDatabase(label) },
 ];
+
+/**
+ * MariaDB, for the suites whose cases cover it so far (the lock, races, partial DDL). Not in DIALECTS yet:
+ * most safety cases there assert transactional DDL (a rollback, a dry run).
+ */
+export const MARIADB: TestDialect<"mariadb"> = { dialect: "mariadb", create: (label) => createMariaDatabase(label) };
+
+const isMysql = (url: string) => /^(mysql|mariadb):/.test(url);
 
 export const INITIAL = "20261123000000-authdb-initial.js";
 /** authdb's built-in follow-up (level 2 of its table set): every project's second migration. */
@@ -43,7 +56,7 @@ export interface TestProject {
 }
 
 /** A temp project (`authdb init` with the default config) and a fresh, empty database. */
-export async function createProject(label: string, dialect: (typeof DIALECTS)[number], fixtures: string[] = []): Promise<TestProject> {
+export async function createProject(label: string, dialect: TestDialect, fixtures: string[] = []): Promise<TestProject> {
   const temp = createTempDir(label);
   const migrationsDir = path.join(temp.dir, "migrations");
   const init = await runAuthdb(["init"], { cwd: temp.dir });
@@ -77,9 +90,10 @@ function sqliteFile(url: string): string {
   return url.slice("sqlite:".length);
 }
 
-/** A query from outside authdb: a bare pg client, or a separate sqlite3 connection opened read-only. */
+/** A query from outside authdb: a bare pg or mysql2 client, or a separate sqlite3 connection opened read-only. */
 export async function outsideQuery<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
   if (url.startsWith("postgres")) return pgQuery<T>(url, sql);
+  if (isMysql(url)) return mysqlQuery<T>(url, sql);
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
     const opened: sqlite3.Database = new sqlite3.Database(sqliteFile(url), sqlite3.OPEN_READONLY, (error) => (error ? reject(error) : resolve(opened)));
   });
@@ -94,21 +108,25 @@ export async function outsideQuery<T = Record<string, unknown>>(url: string, sql
 export async function listTables(url: string): Promise<string[]> {
   const rows = url.startsWith("postgres")
     ? await outsideQuery<{ name: string }>(url, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'")
-    : await outsideQuery<{ name: string }>(url, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    : isMysql(url)
+      ? await outsideQuery<{ name: string }>(url, "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")
+      : await outsideQuery<{ name: string }>(url, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
   return rows.map((row) => row.name).sort();
 }
 
 export async function listColumns(url: string, table: string): Promise<string[]> {
   const rows = url.startsWith("postgres")
     ? await outsideQuery<{ name: string }>(url, `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '${table}'`)
-    : await outsideQuery<{ name: string }>(url, `SELECT name FROM pragma_table_info('${table}')`);
+    : isMysql(url)
+      ? await outsideQuery<{ name: string }>(url, `SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}'`)
+      : await outsideQuery<{ name: string }>(url, `SELECT name FROM pragma_table_info('${table}')`);
   return rows.map((row) => row.name).sort();
 }
 
 /** Names in SequelizeMeta and in authdb's checksum table, as stored (duplicates kept, so a test can see them). */
 export async function recordedNames(url: string): Promise<{ meta: string[]; checksums: string[] }> {
   const tables = await listTables(url);
-  const meta = tables.includes("SequelizeMeta") ? await outsideQuery<{ name: string }>(url, `SELECT name FROM "SequelizeMeta"`) : [];
+  const meta = tables.includes("SequelizeMeta") ? await outsideQuery<{ name: string }>(url, isMysql(url) ? "SELECT name FROM `SequelizeMeta`" : `SELECT name FROM "SequelizeMeta"`) : [];
   const sums = tables.includes("authdb_migrations") ? await outsideQuery<{ name: string }>(url, `SELECT name FROM authdb_migrations`) : [];
   return { meta: meta.map((r) => r.name).sort(), checksums: sums.map((r) => r.name).sort() };
 }
@@ -116,6 +134,20 @@ export async function recordedNames(url: string): Promise<{ meta: string[]; chec
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns true (or `timeoutMs` passes): for waiting on another process's progress. */
+/** The MySQL/MariaDB connection that holds the database's migration lock (GET_LOCK), or null when it is free. */
+export async function mysqlLockHolder(url: string): Promise<number | null> {
+  const [row] = await mysqlQuery<{ id: number | null }>(url, "SELECT IS_USED_LOCK(LEFT(CONCAT('authdb_migrations:', DATABASE()), 64)) AS id");
+  return row?.id ?? null;
+}
+
+/** Writes a migration file into the project (a fixture that only one test needs). */
+export function writeMigration(project: TestProject, name: string, source: string): string {
+  mkdirSync(project.migrationsDir, { recursive: true });
+  const target = path.join(project.migrationsDir, name);
+  writeFileSync(target, source);
+  return target;
+}
+
 export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -125,10 +157,14 @@ export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 20_000,
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** A write from outside authdb (a bare pg client, or a separate sqlite3 connection): rows a real app would have stored. */
+/** A write from outside authdb (a bare pg or mysql2 client, or a separate sqlite3 connection): rows a real app would have stored. */
 export async function outsideExecute(url: string, sql: string): Promise<void> {
   if (url.startsWith("postgres")) {
     await pgQuery(url, sql);
+    return;
+  }
+  if (isMysql(url)) {
+    await mysqlQuery(url, sql);
     return;
   }
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {

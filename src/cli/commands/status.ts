@@ -21,15 +21,36 @@ const STATE_LABEL: Record<AppliedState, string> = {
   foreign: "(foreign: applied from another migrations folder)",
 };
 
+/** "(2 of its statements took effect:)" for a migration that failed partway. */
+function partialNote(record: MigrationStatus["failedPartially"][number]): string {
+  const count = record.tookEffect.length;
+  return `(${record.direction === "down" ? "its down() failed: " : ""}${count} of its statement${count === 1 ? "" : "s"} took effect:)`;
+}
+
+/** The statements a partial failure left, numbered under its line (each cut at 300 characters; --json has them whole). */
+function printPartial(output: Output, record: MigrationStatus["failedPartially"][number]): void {
+  const cut = (sql: string) => (sql.length > 300 ? `${sql.slice(0, 299)}…` : sql);
+  record.tookEffect.forEach((sql, i) => output.line(`      ${i + 1}. ${cut(sql)}`));
+  output.line(`      failed: ${record.failedStatement !== null ? `${cut(record.failedStatement)}: ` : ""}${cut(record.error.split("\n")[0]!)}`);
+}
+
 function printStatus(output: Output, status: MigrationStatus): void {
   const { c } = output;
+  const partial = new Map(status.failedPartially.map((record) => [record.name, record]));
+  const time = (date: Date | undefined) => (date ? date.toISOString().replace("T", " ").slice(0, 19) : "".padEnd(19));
   for (const m of status.applied) {
-    const when = m.appliedAt ? m.appliedAt.toISOString().replace("T", " ").slice(0, 19) : "".padEnd(19);
+    const when = time(m.appliedAt);
     const note = m.foreignPattern ? `(foreign: matches foreignMigrations "${m.foreignPattern}")` : STATE_LABEL[m.state];
     const flagged = m.state === "changed" || m.state === "missing-file";
-    output.line(`  ${c.green("applied")}  ${when}  ${m.name}${note ? `  ${flagged ? c.red(note) : c.dim(note)}` : ""}`);
+    const half = partial.get(m.name);
+    output.line(`  ${c.green("applied")}  ${when}  ${m.name}${note ? `  ${flagged ? c.red(note) : c.dim(note)}` : ""}${half ? `  ${c.red(`failed-partially ${partialNote(half)}`)}` : ""}`);
+    if (half) printPartial(output, half);
   }
-  for (const name of status.pending) output.line(`  ${c.yellow("pending")}  ${"".padEnd(19)}  ${name}`);
+  for (const name of status.pending) {
+    const half = partial.get(name);
+    output.line(half ? `  ${c.red("failed-partially")}  ${time(half.failedAt)}  ${name}  ${c.red(partialNote(half))}` : `  ${c.yellow("pending")}  ${"".padEnd(19)}  ${name}`);
+    if (half) printPartial(output, half);
+  }
   if (!status.applied.length && !status.pending.length) output.line("  (no migrations)");
 }
 
@@ -49,7 +70,10 @@ function brokenHint(broken: MigrationStatus["applied"]): string {
   return checksumMismatchHint(names("changed"), names("missing-file"));
 }
 
-/** The CI gate: changed or missing files first (6), then pending migrations (4). */
+const PARTIAL_HINT =
+  "Undo the statements that took effect (listed above; `--json` has them whole) or make the migration skip them, then run `npx authdb migrate` (or down) again: see \"Recovering from a partial migration\" in docs/cli.md.";
+
+/** The CI gate: changed or missing files first (6), then migrations that failed partway and pending ones (4). */
 function checkFailure(status: MigrationStatus): AuthdbError | null {
   const broken = brokenMigrations(status);
   if (broken.length) {
@@ -57,6 +81,13 @@ function checkFailure(status: MigrationStatus): AuthdbError | null {
       `${broken.length} applied migration${broken.length === 1 ? " does" : "s do"} not match ${broken.length === 1 ? "its file" : "their files"}: ${broken.map((m) => `${m.name} (${m.state === "changed" ? "changed" : "file missing"})`).join(", ")}`,
       ExitCode.changedMigration,
       brokenHint(broken),
+    );
+  }
+  if (status.failedPartially.length) {
+    return new AuthdbError(
+      `${status.failedPartially.length} migration${status.failedPartially.length === 1 ? "" : "s"} failed partway, with some statements in effect: ${status.failedPartially.map((m) => `${m.name} (${m.direction})`).join(", ")}`,
+      ExitCode.pending,
+      PARTIAL_HINT,
     );
   }
   if (status.pending.length) {
@@ -85,18 +116,27 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
   output.line(`Migrations: ${relativePath(project.migrationsDir)}${project.migrationsDirFrom ? ` (from ${relativePath(project.migrationsDirFrom)})` : ""}`);
   printStatus(output, status);
   output.line(
-    `${status.applied.length} applied${foreignCount(status)}, ${status.pending.length} pending. Lock: ${status.lock.held ? `held by ${describeHolder(status.lock.holder ?? null)}` : "free"}. (${formatDuration(performance.now() - started)})`,
+    `${status.applied.length} applied${foreignCount(status)}, ${status.pending.length} pending${status.failedPartially.length ? ` (${status.failedPartially.length} failed partway)` : ""}. Lock: ${status.lock.held ? `held by ${describeHolder(status.lock.holder ?? null)}` : "free"}. (${formatDuration(performance.now() - started)})`,
   );
   const configChanges = unmigratedConfigChanges(project);
   warnUnmigratedConfigChanges(output, configChanges);
   const broken = brokenMigrations(status);
   // migrate would refuse (exit 6) before applying anything: sending the user there first wastes a run.
   if (broken.length) output.next(`\`npx authdb migrate\` refuses to run until ${broken.length === 1 ? "the changed or missing migration is" : "the changed or missing migrations are"} settled. ${brokenHint(broken)}`);
+  else if (status.failedPartially.length) output.next(PARTIAL_HINT);
   else if (status.pending.length) output.next(`run \`npx authdb migrate\` to apply ${status.pending.length === 1 ? "it" : "them"}.`);
   output.result("status", {
     migrationsDir: project.migrationsDir,
     applied: status.applied.map((m) => ({ name: m.name, appliedAt: m.appliedAt?.toISOString() ?? null, state: m.state, ...(m.foreignPattern ? { foreignPattern: m.foreignPattern } : {}) })),
     pending: status.pending,
+    failedPartially: status.failedPartially.map((m) => ({
+      name: m.name,
+      direction: m.direction,
+      failedAt: m.failedAt?.toISOString() ?? null,
+      tookEffect: m.tookEffect,
+      failedStatement: m.failedStatement,
+      error: m.error,
+    })),
     unmigratedConfigChanges: configChanges ?? [],
     lock: status.lock.held
       ? { held: true, pid: status.lock.holder?.pid ?? null, host: status.lock.holder?.host ?? null, command: status.lock.holder?.command ?? null, since: status.lock.holder?.since?.toISOString() ?? null }

@@ -10,6 +10,15 @@ const appliedMigration = z.strictObject({
   foreignPattern: z.string().optional().describe("the foreignMigrations pattern it matched"),
 });
 
+const failedPartially = z.strictObject({
+  name: migrationName,
+  direction: z.enum(["up", "down"]).describe("which of its functions failed: an up stays listed in pending, a down in applied"),
+  failedAt: isoInstant.nullable(),
+  tookEffect: z.array(z.string()).describe("the statements that took effect before the failure, in order (reads are not listed)"),
+  failedStatement: z.string().nullable().describe("the statement that failed; null when the migration's own code failed"),
+  error: z.string().describe("the database's error"),
+});
+
 const lock = z.discriminatedUnion("held", [
   z.strictObject({ held: z.literal(false) }),
   z.strictObject({
@@ -25,6 +34,9 @@ export const statusData = z.strictObject({
   migrationsDir: filePath,
   applied: z.array(appliedMigration),
   pending: z.array(migrationName),
+  failedPartially: z
+    .array(failedPartially)
+    .describe("migrations that failed partway, having run without a transaction (every MySQL/MariaDB migration), shown as failed-partially; cleared when the migration next runs to the end"),
   unmigratedConfigChanges: z.array(z.string()).describe("config changes that no migration file holds yet (authdb generate writes one)"),
   lock: lock.describe("who holds the migration lock"),
 });
