@@ -75,7 +75,7 @@ function textRule(maxLength: number | undefined, maxBytes?: number): Rule {
       if (bytes > maxBytes) {
         return refuse(
           `is ${bytes} bytes of UTF-8; a TEXT column on MySQL and MariaDB holds ${maxBytes}`,
-          "Shorten the value, or change the column to a larger type with a migration (MEDIUMTEXT through a raw ALTER TABLE)",
+          "Shorten the value: authdb's TEXT columns hold 65,535 bytes on MySQL and MariaDB",
         );
       }
     }
@@ -107,11 +107,17 @@ const INTEGER_RANGE = "for INTEGER (-2147483648 to 2147483647)";
 // BIGINT is read back as a JavaScript number, so the adapter only writes what it can read back exactly.
 const BIGINT_RANGE = "for the adapter's BIGINT (±9007199254740991, Number.MAX_SAFE_INTEGER: BIGINT reads back as a JavaScript number)";
 
+/** The largest finite single-precision value: MySQL refuses a FLOAT beyond it (or clips it, outside strict mode). */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 function floatRule(dialect: Dialect): Rule {
   const single = isMysqlFamily(dialect);
   return (value) => {
     if (typeof value !== "number" || !Number.isFinite(value)) {
       return refuse("must be a finite number", "NaN and ±Infinity are stored differently by each database (SQLite: NULL); store null or a number");
+    }
+    if (single && Math.abs(value) > FLOAT32_MAX) {
+      return refuse(`is beyond the range of a FLOAT on MySQL and MariaDB (single precision, ±${FLOAT32_MAX})`, "Use a DECIMAL column for values this large");
     }
     if (single && !survivesFloat32(value)) {
       return refuse(

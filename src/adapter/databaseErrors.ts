@@ -6,6 +6,8 @@ import { ConstraintViolationError, ForeignKeyConstraintError, UniqueConstraintEr
 interface DriverError {
   code?: unknown;
   message?: unknown;
+  /** mysql2 and mariadb: the server's message alone (`message` may add the SQL and its values). */
+  sqlMessage?: unknown;
   constraint?: unknown;
   column?: unknown;
   detail?: unknown;
@@ -30,7 +32,7 @@ export interface WriteAttempt {
 export function translateDatabaseError(error: unknown, attempt: WriteAttempt): unknown {
   const driver = ((error as { parent?: DriverError } | null)?.parent ?? error ?? {}) as DriverError;
   const code = String(driver.code ?? "");
-  const message = String(driver.message ?? "");
+  const message = String(driver.sqlMessage ?? driver.message ?? "");
   const { table } = attempt;
   switch (code) {
     case "23505":
@@ -87,7 +89,8 @@ function postgresKeyColumns(table: TableSpec, driver: DriverError): string[] {
 
 /** `Duplicate entry 'x' for key 'users_email_unique'` (MariaDB) or `… for key 'users.users_email_unique'` (MySQL 8). */
 function mysqlKeyName(message: string): string {
-  const key = /for key '([^']+)'/.exec(message)?.[1] ?? "";
+  // The last `for key '…'`: the duplicate value comes first and may itself hold that text.
+  const key = /for key '([^']+)'$/.exec(message.trim())?.[1] ?? "";
   return key.slice(key.lastIndexOf(".") + 1);
 }
 

@@ -30,6 +30,8 @@ export const ROW_KEYS = {
  * hot paths only bind parameters. Statements start with a comment naming the method, which shows in
  * query logs and keeps Sequelize's SQLite driver from treating `INSERT … RETURNING` as a row-less insert.
  */
+const TEXT_READ_TYPES = new Set<ColumnSpec["type"]>(["DATE", "DATEONLY", "JSON", "DECIMAL"]);
+
 export class SqlStatements {
   readonly dialect: Dialect;
   private readonly cache = new Map<string, Statement>();
@@ -79,13 +81,17 @@ export class SqlStatements {
   }
 
   /**
-   * On MySQL and MariaDB two types are read as their text. DATE: UTC as the adapter wrote it
-   * (toDatabaseDate), where the driver would read a DATETIME in the app's Sequelize `timezone`. JSON:
-   * mysql2 parses a JSON column on some servers and not on others, so a stored JSON string could not be
-   * told from the text of a document; as text, it is always parsed once (rowMapping).
+   * On MySQL and MariaDB some types are read as text, so the app's driver and its options cannot change
+   * them. DATE: UTC as the adapter wrote it (toDatabaseDate), where the driver would read a DATETIME in the
+   * app's Sequelize `timezone`. DATEONLY: a driver's own parser would make it a local Date. JSON: mysql2
+   * parses a JSON column on some servers and not on others, so a stored JSON string could not be told
+   * from the text of a document. DECIMAL: the mariadb connector returns a JavaScript number. FLOAT: as a
+   * double, which the mariadb connector's text protocol would otherwise cut to 6 digits.
    */
   private readColumn(column: ColumnSpec, reference: string): string {
-    return (column.type === "DATE" || column.type === "JSON") && isMysqlFamily(this.dialect) ? `CAST(${reference} AS CHAR)` : reference;
+    if (!isMysqlFamily(this.dialect)) return reference;
+    if (column.type === "FLOAT") return `CAST(${reference} AS DOUBLE)`;
+    return TEXT_READ_TYPES.has(column.type) ? `CAST(${reference} AS CHAR)` : reference;
   }
 
   /** `"a" = $1 AND "b" = $2`, numbering from `first`. */
@@ -104,7 +110,9 @@ export class SqlStatements {
   private equals(column: string, spec: ColumnSpec, parameter: string): string {
     const exact = `${column} = ${parameter}`;
     if (!isMysqlFamily(this.dialect) || (spec.type !== "STRING" && spec.type !== "TEXT")) return exact;
-    return `${exact} AND CAST(${column} AS BINARY) = CAST(${parameter} AS BINARY)`;
+    // Both sides as utf8mb4 bytes: a table created latin1 (an older database) would otherwise compare its
+    // latin1 bytes with the parameter's UTF-8 ones, and "josé" would never be found again.
+    return `${exact} AND CAST(CONVERT(${column} USING utf8mb4) AS BINARY) = CAST(CONVERT(${parameter} USING utf8mb4) AS BINARY)`;
   }
 
   private label(name: string): string {
