@@ -174,6 +174,8 @@ describe.each(targets)("adapter values (%s)", (label, create) => {
       const precise = 0.123456789;
       if (label === "MariaDB") {
         await expect(createUser({ ratio: precise })).rejects.toThrow(/single precision.*0\.12345679/);
+        // Within float32's digits, beyond its range: the server would refuse it (or clip it outside strict mode).
+        await expect(createUser({ ratio: 3.4028235e38 })).rejects.toThrow(/beyond the range of a FLOAT/);
       } else {
         const user = await createUser({ ratio: precise });
         expect(((await adapter.getUser(user.id)) as unknown as Values).ratio).toBe(precise);
