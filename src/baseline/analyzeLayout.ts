@@ -43,8 +43,14 @@ export function widens(from: string, to: string): boolean {
   if (fromLength && to === "text") return true;
   const toLength = varchar(to);
   if (fromLength && toLength) return Number(toLength[1]) >= Number(fromLength[1]);
-  const integers = ["smallint", "integer", "bigint"];
-  return integers.includes(from) && integers.includes(to) && integers.indexOf(to) >= integers.indexOf(from);
+  // MySQL spells INTEGER `int`; sync() makes MEDIUMINT nowhere, but a hand-made table may have it.
+  const integers: Record<string, number> = { smallint: 2, mediumint: 3, int: 4, integer: 4, bigint: 8 };
+  if (from in integers && to in integers) return integers[to]! >= integers[from]!;
+  // MySQL's DATETIME keeps whole seconds (what sync() creates); DATETIME(3) keeps those and milliseconds.
+  const datetime = (type: string) => /^datetime(?:\((\d)\))?$/.exec(type);
+  const fromDigits = datetime(from);
+  const toDigits = datetime(to);
+  return Boolean(fromDigits && toDigits && Number(toDigits[1] ?? 0) >= Number(fromDigits[1] ?? 0));
 }
 
 /** Sequelize's `timestamps: true` columns: the adapter's INSERTs leave them out, so they need a database default. */
@@ -153,7 +159,11 @@ export function analyzeLayout(input: AnalysisInput): LayoutAnalysis {
         if (dialect === "sqlite" && difference.actual!.startsWith("sqlite_autoindex_")) {
           changes.push(`${difference.table}: inline UNIQUE constraint ${difference.actual} → unique index ${difference.expected}`);
           rebuilt.add(difference.table);
-        } else changes.push(`${difference.table}: rename ${difference.actual} → ${difference.expected}`);
+        } else {
+          // MySQL names an index after its first column (sync()'s `email`, `user_id`): say which it is.
+          const unique = context.expected.uniques.some((k) => k.name === difference.expected);
+          changes.push(`${difference.table}: rename ${unique ? "unique key" : "index"} ${difference.actual} → ${difference.expected}`);
+        }
         break;
       case "extra-index":
       case "extra-unique": {
@@ -198,7 +208,7 @@ export function analyzeLayout(input: AnalysisInput): LayoutAnalysis {
     order: tables,
     after: {
       tables: Object.fromEntries(
-        tables.map((table) => [table, afterTable(expected.postgres.tables[table]!, expected.sqlite.tables[table]!, defaultNow.get(table)!)]),
+        tables.map((table) => [table, afterTable({ postgres: expected.postgres.tables[table]!, sqlite: expected.sqlite.tables[table]!, mysql: expected.mysql.tables[table]! }, defaultNow.get(table)!)]),
       ),
     },
     before: {

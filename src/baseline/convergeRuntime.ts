@@ -14,7 +14,11 @@
  * Indexes and keys it does not own are left alone: an index is dropped only when the other direction of the
  * file creates it (it is in the other layout and not in the wanted one), so an index added by a built-in
  * migration or by hand survives both directions, and on SQLite the rebuild re-creates it.
+ *
+ * The MySQL/MariaDB reader and steps are in convergeMysqlRuntime.ts, appended to this text.
  */
+import { CONVERGE_MYSQL_RUNTIME } from "./convergeMysqlRuntime";
+
 export const CONVERGE_RUNTIME = String.raw`
 // ---- authdb baseline: converge the Auth.js tables to a layout (written by authdb; do not edit) ----
 
@@ -23,7 +27,8 @@ const SELECT = { type: "SELECT" };
 /** The tables as the catalog of the running database holds them, in the shape LAYOUT uses. */
 function catalogOf(queryInterface) {
   const sequelize = queryInterface.sequelize;
-  const dialect = sequelize.getDialect();
+  // MariaDB is MySQL here: the same catalog, the same SQL (an app may name either dialect).
+  const dialect = sequelize.getDialect() === "mariadb" ? "mysql" : sequelize.getDialect();
   const q = (name) => queryInterface.quoteIdentifier(name);
   const select = (sql, bind = []) => sequelize.query(sql, { ...SELECT, bind });
   const run = (sql) => sequelize.query(sql);
@@ -103,7 +108,16 @@ function catalogOf(queryInterface) {
     };
   }
 
-  return { dialect, q, select, run, read: dialect === "postgres" ? readPostgres : readSqlite };
+  let mariadb;
+  const server = {
+    async isMariadb() {
+      if (mariadb === undefined) mariadb = /mariadb/i.test(mysqlText((await select("SELECT VERSION() AS version"))[0].version));
+      return mariadb;
+    },
+  };
+  const escape = (value) => sequelize.escape(value);
+  const readers = { postgres: readPostgres, sqlite: readSqlite, mysql: (table) => readMysqlTable(select, escape, table, server) };
+  return { dialect, q, select, run, escape, read: readers[dialect] };
 }
 
 const sameList = (a, b) => a.length === b.length && a.every((value, i) => value === b[i]);
@@ -142,7 +156,10 @@ async function assertRowsFit(db, table, change) {
   } else if (change.kind === "narrow") {
     const c = db.q(change.column);
     const length = /^varchar\((\d+)\)$/.exec(change.type);
-    const where = length ? "LENGTH(" + c + ") > " + Number(length[1]) : change.type === "integer" ? c + " NOT BETWEEN -2147483648 AND 2147483647" : null;
+    // Characters, as varchar(n) counts them: MySQL's LENGTH() counts bytes.
+    const chars = db.dialect === "mysql" ? "CHAR_LENGTH(" : "LENGTH(";
+    const integer = change.type === "integer" || change.type === "int";
+    const where = length ? chars + c + ") > " + Number(length[1]) : integer ? c + " NOT BETWEEN -2147483648 AND 2147483647" : null;
     if (!where) return;
     const n = await count(where);
     if (n) stop(n, "hold a value of " + change.column + " that does not fit " + change.type, [], "Shorten those values yourself, or keep this migration applied.");
@@ -162,7 +179,7 @@ async function assertRowsFit(db, table, change) {
 function narrows(from, to) {
   const size = (type) => { const m = /^varchar\((\d+)\)$/.exec(type); return m ? Number(m[1]) : type === "text" ? Infinity : null; };
   if (size(to) !== null && size(from) !== null) return size(to) < size(from);
-  return to === "integer" && from === "bigint";
+  return (to === "integer" || to === "int") && from === "bigint";
 }
 
 /** ALTER TABLE, step by step: PostgreSQL changes columns, keys and indexes in place. */
@@ -331,7 +348,7 @@ async function converge(queryInterface, Sequelize, LAYOUT, direction, create) {
   const up = direction === "up";
   // Down restores the adopted database's old layout; a database of another dialect was never that database.
   if (!up && db.dialect !== LAYOUT.dialect) return;
-  if (db.dialect !== "postgres" && db.dialect !== "sqlite") throw new Error("this migration converts PostgreSQL and SQLite databases; " + db.dialect + " is not supported");
+  if (!db.read) throw new Error("this migration converts PostgreSQL, SQLite and MySQL/MariaDB databases; " + db.dialect + " is not supported");
   const want = up ? LAYOUT.after : LAYOUT.before;
   const other = up ? LAYOUT.before : LAYOUT.after;
   const state = {
@@ -357,26 +374,37 @@ async function converge(queryInterface, Sequelize, LAYOUT, direction, create) {
     const map = LAYOUT.renames[table] || {};
     return up ? map : Object.fromEntries(Object.entries(map).map(([from, to]) => [to, from]));
   };
-  for (const name of order) {
-    const wanted = want.tables[name];
-    const live = await db.read(name);
-    if (!wanted) {
-      if (live && other.tables[name]) {
-        await assertRowsFit(db, name, { kind: "empty" });
-        await state.foreignKeysOff();
-        await queryInterface.dropTable(name);
+  /** One pass over the tables. A preview (MySQL/MariaDB) reads and looks at the rows, and changes nothing. */
+  async function walk(db, preview) {
+    for (const name of order) {
+      const wanted = want.tables[name];
+      const live = await db.read(name);
+      if (!wanted) {
+        if (live && other.tables[name]) {
+          await assertRowsFit(db, name, { kind: "empty" });
+          if (preview) continue;
+          await state.foreignKeysOff();
+          await queryInterface.dropTable(name);
+        }
+        continue;
       }
-      continue;
+      if (!live) {
+        if (!create[name]) throw new Error("table " + name + " does not exist, and this migration cannot create it");
+        if (!preview) await create[name](queryInterface, Sequelize);
+        continue;
+      }
+      const others = other.tables[name] || { columns: [], primaryKey: [], uniques: [], indexes: [], foreignKeys: [] };
+      if (db.dialect === "postgres") await convergePostgres(db, name, wanted, others, renamesFor(name));
+      else if (db.dialect === "mysql") await convergeMysql(db, name, wanted, others, renamesFor(name));
+      else await convergeSqlite(db, name, wanted, others, renamesFor(name), state);
     }
-    if (!live) {
-      if (!create[name]) throw new Error("table " + name + " does not exist, and this migration cannot create it");
-      await create[name](queryInterface, Sequelize);
-      continue;
-    }
-    const others = other.tables[name] || { columns: [], primaryKey: [], uniques: [], indexes: [], foreignKeys: [] };
-    if (db.dialect === "postgres") await convergePostgres(db, name, wanted, others, renamesFor(name));
-    else await convergeSqlite(db, name, wanted, others, renamesFor(name), state);
   }
+  // MySQL and MariaDB commit each ALTER TABLE at once, so a refusal halfway would leave some tables converted:
+  // first every table is looked at (the rows each step needs, in a pass whose statements are not sent), so a
+  // row that stops the migration stops it before anything changed. Each step still looks again before it
+  // runs: rows change in between.
+  if (db.dialect === "mysql") await walk({ ...db, run: async () => undefined }, true);
+  await walk(db, false);
   if (state.restore) await state.restore();
 }
-`;
+` + CONVERGE_MYSQL_RUNTIME;

@@ -1,7 +1,18 @@
+import { isMysqlFamily, type Dialect } from "../database";
 import type { DatabaseSchema, ForeignKeyShape, KeyShape, ReferentialAction, TableShape } from "../introspect";
 
-/** The dialects an adoption migration converts; their catalog spellings of a type differ. */
-export type LayoutDialect = "postgres" | "sqlite";
+/**
+ * The dialects an adoption migration converts; their catalog spellings of a type differ. MySQL and MariaDB
+ * are one ("mysql"): the same information_schema, the same spellings (expectedSchema).
+ */
+export type LayoutDialect = "postgres" | "sqlite" | "mysql";
+
+export const LAYOUT_DIALECTS: readonly LayoutDialect[] = ["postgres", "sqlite", "mysql"];
+
+/** The layout dialect of a Sequelize dialect: MariaDB is MySQL's. */
+export function layoutDialectOf(dialect: Dialect): LayoutDialect {
+  return isMysqlFamily(dialect) ? "mysql" : (dialect as LayoutDialect);
+}
 
 /**
  * A table as the adoption migration's runtime compares it with the live catalog (convergeRuntime.ts): the
@@ -55,12 +66,16 @@ function foreignKey(key: ForeignKeyShape): LayoutForeignKey {
 
 const keys = (list: KeyShape[]) => list.map((key) => ({ name: key.name, columns: key.columns }));
 
-/** authdb's layout of one table, from the expected shapes of both dialects (same names, own type spellings). */
-export function afterTable(postgres: TableShape, sqlite: TableShape, defaultNow: Set<string>): LayoutTable {
+/**
+ * authdb's layout of one table, from the expected shapes of every dialect (same names, own type spellings):
+ * the file is shared, and a teammate's database may be of any of them.
+ */
+export function afterTable(expected: Record<LayoutDialect, TableShape>, defaultNow: Set<string>): LayoutTable {
+  const { postgres } = expected;
   return {
     columns: postgres.columns.map((column, i) => ({
       name: column.name,
-      type: { postgres: column.type, sqlite: sqlite.columns[i]!.type },
+      type: Object.fromEntries(LAYOUT_DIALECTS.map((dialect) => [dialect, expected[dialect].columns[i]!.type])),
       nullable: column.nullable,
       ...(defaultNow.has(column.name) ? { defaultNow: true } : {}),
     })),

@@ -14,7 +14,7 @@ import { renderSnapshot, snapshotPath } from "../migrations/snapshot";
 import { MetaStore, migrationChecksum, readMigrationDir } from "../migrator";
 import { BUILTIN_LEVEL, tablesInOrder, type Schema, type SchemaOptions } from "../schema";
 import { analyzeLayout, type LayoutAnalysis } from "./analyzeLayout";
-import type { LayoutDialect } from "./layout";
+import { LAYOUT_DIALECTS, layoutDialectOf } from "./layout";
 import { renderAdoptionMigration } from "./renderAdoptionMigration";
 import { findRowProblems, type RowProblem } from "./rowChecks";
 import type { BaselineListener } from "./events";
@@ -140,9 +140,9 @@ function fileContent(dir: string, name: string, fallback: string): string {
  * layout it cannot convert or rows a conversion would not keep.
  */
 export async function planBaseline(sequelize: Sequelize, project: { migrationsDir: string; config: SchemaOptions }, now = new Date(), onEvent?: BaselineListener): Promise<BaselinePlan> {
-  const dialect = dialectOf(sequelize);
-  if (dialect !== "postgres" && dialect !== "sqlite") {
-    throw new InvalidInputError(`baseline reads PostgreSQL and SQLite databases; this one is ${dialect}`, "Adopt a PostgreSQL or SQLite database, or create the tables with `npx authdb migrate`.");
+  const dialect = layoutDialectOf(dialectOf(sequelize));
+  if (!LAYOUT_DIALECTS.includes(dialect)) {
+    throw new InvalidInputError(`baseline reads PostgreSQL, SQLite and MySQL/MariaDB databases; this one is ${dialect}`, "Adopt a PostgreSQL, SQLite or MySQL/MariaDB database, or create the tables with `npx authdb migrate`.");
   }
   const dir = project.migrationsDir;
   const options = schemaOptions(project.config);
@@ -160,10 +160,11 @@ export async function planBaseline(sequelize: Sequelize, project: { migrationsDi
       "Run `npx authdb migrate` to create them. If your tables have other names, set tables in authdb.config (" + docsFile("config.md") + "), then run baseline again.",
     );
   }
-  const expected = { postgres: expectedSchema(initial, "postgres"), sqlite: expectedSchema(initial, "sqlite") };
+  // Every dialect's spelling: the follow-up is shared, and converges a teammate's database of any of them.
+  const expected = { postgres: expectedSchema(initial, "postgres"), sqlite: expectedSchema(initial, "sqlite"), mysql: expectedSchema(initial, "mysql") };
   const builtins = builtinIndexes(options);
   const analysis = analyzeLayout({
-    dialect: dialect as LayoutDialect,
+    dialect,
     live,
     initial,
     expected,

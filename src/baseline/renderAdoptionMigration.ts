@@ -107,11 +107,13 @@ export interface AdoptionMigrationOptions {
   layoutName: string;
 }
 
+const DIALECT_NAMES: Record<Layout["dialect"], string> = { postgres: "PostgreSQL", sqlite: "SQLite", mysql: "MySQL/MariaDB" };
+
 /** The follow-up migration `authdb baseline` writes: sequelize-cli style CommonJS, self-contained. */
 export function renderAdoptionMigration(options: AdoptionMigrationOptions): string {
   const { layout, initial, changes, layoutName } = options;
   assertSafeLayout(layout);
-  const dialect = layout.dialect === "postgres" ? "PostgreSQL" : "SQLite";
+  const dialect = DIALECT_NAMES[layout.dialect];
   return `'use strict';
 
 /**
@@ -129,7 +131,9 @@ ${changes.map(commentLine).join("\n")}
  * row in the authenticators table it would drop); on a database of another dialect it does nothing.
  *
  * It is plain sequelize-cli style CommonJS: \`authdb migrate\` runs it inside one transaction, and
- * \`npx sequelize-cli db:migrate\` can run it too. On SQLite a table rebuild needs foreign keys off (else
+ * \`npx sequelize-cli db:migrate\` can run it too. MySQL and MariaDB commit each ALTER TABLE at once, so
+ * there a failed run stays half done: each step reads the table again, so running it again continues
+ * where it stopped. On SQLite a table rebuild needs foreign keys off (else
  * dropping the old users table would delete every account): authdb migrate switches them off around its
  * transaction; run without a transaction, the file switches them off itself and checks them afterwards.
  * Once it is applied anywhere, do not edit it: authdb records its checksum.

@@ -49,6 +49,12 @@ test.each([
   ["bigint", "integer", false],
   ["integer", "uuid", false],
   ["timestamptz", "text", false],
+  // MySQL/MariaDB spellings: sync() made DATETIME (whole seconds) and INT.
+  ["datetime", "datetime(3)", true],
+  ["datetime(3)", "datetime", false],
+  ["int", "bigint", true],
+  ["bigint", "int", false],
+  ["datetime", "text", false],
 ])("widens(%s → %s) is %s: adoption changes a type only when every value fits", (from, to, expected) => {
   expect(widens(from, to)).toBe(expected);
 });

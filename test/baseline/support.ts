@@ -6,7 +6,7 @@ import { Sequelize } from "sequelize";
 import sqlite3 from "sqlite3";
 import { introspectDatabase, type DatabaseSchema } from "../../src/introspect";
 import { runAuthdb, type CliResult } from "../helpers/cli";
-import { pgQuery } from "../helpers/databases";
+import { mysqlQuery, pgQuery } from "../helpers/databases";
 
 const run = promisify(execFile);
 const APP = path.join(__dirname, "sequelize-adapter-app.mjs");
@@ -54,6 +54,26 @@ export function connect(url: string): Sequelize {
   return new Sequelize(url, { logging: false });
 }
 
+/**
+ * A queryInterface that counts the DDL statements (ALTER, CREATE, DROP) sent through it, and makes them fail
+ * from the (limit + 1)th on, as if the server refused it: the statements before it took effect, the rest
+ * never ran. Reads go through. For running an adoption migration's up()/down() in the test's process.
+ */
+export function watchingDdl(sequelize: Sequelize, limit = Infinity): { queryInterface: unknown; count(): number; statements: string[] } {
+  const statements: string[] = [];
+  const query = (sql: string | { query: string }, options?: object) => {
+    const text = typeof sql === "string" ? sql : sql.query;
+    if (/^\s*(ALTER|CREATE|DROP)\b/i.test(text)) {
+      statements.push(text);
+      if (statements.length > limit) return Promise.reject(new Error(`injected failure of DDL statement ${statements.length}: ${text}`));
+    }
+    return sequelize.query(text, options);
+  };
+  const proxy = Object.create(sequelize, { query: { value: query } });
+  const queryInterface = Object.create(sequelize.getQueryInterface(), { sequelize: { value: proxy } });
+  return { queryInterface, count: () => statements.length, statements };
+}
+
 /** The Auth.js tables as the catalog shows them, read from outside the CLI. */
 export async function layoutOf(url: string): Promise<DatabaseSchema> {
   const sequelize = connect(url);
@@ -67,6 +87,7 @@ export async function layoutOf(url: string): Promise<DatabaseSchema> {
 /** Runs SQL from outside authdb, whatever the dialect; returns the rows. */
 export async function rawQuery(url: string, sql: string): Promise<Array<Record<string, unknown>>> {
   if (url.startsWith("postgres")) return pgQuery(url, sql);
+  if (isMysqlUrl(url)) return mysqlQuery(url, sql);
   const db = new sqlite3.Database(url.slice("sqlite:".length));
   try {
     return await new Promise((resolve, reject) => db.all(sql, (error, rows) => (error ? reject(error) : resolve(rows as Array<Record<string, unknown>>))));
@@ -75,9 +96,18 @@ export async function rawQuery(url: string, sql: string): Promise<Array<Record<s
   }
 }
 
+export const isMysqlUrl = (url: string) => /^(mysql|mariadb):/.test(url);
+
+/** An identifier quoted for raw SQL on the URL's database: "x" on PostgreSQL and SQLite, `x` on MySQL/MariaDB. */
+export function quoted(url: string, name: string): string {
+  return isMysqlUrl(url) ? `\`${name}\`` : `"${name}"`;
+}
+
 export async function tableNames(url: string): Promise<string[]> {
   const rows = url.startsWith("postgres")
     ? await rawQuery(url, "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")
-    : await rawQuery(url, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1");
+    : isMysqlUrl(url)
+      ? await rawQuery(url, "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1")
+      : await rawQuery(url, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1");
   return rows.map((row) => String(row.name));
 }
