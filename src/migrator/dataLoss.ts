@@ -1,7 +1,9 @@
 import { QueryTypes, type Sequelize } from "sequelize";
 import { dialectOf, quoteIdentifier } from "../database";
 import { AuthdbError, ExitCode } from "../errors";
+import { definitionKeepsValues } from "./columnWidening";
 import { bookkeepingTables } from "./metaStore";
+import { revertEffects } from "./revertEffects";
 
 /** Table → its columns, as the current connection sees them (bookkeeping tables left out). */
 export type Catalog = Map<string, Set<string>>;
@@ -130,4 +132,112 @@ export class UncheckedRevertError extends AuthdbError {
   constructor(why: string) {
     super(`cannot check whether this revert drops data: ${why}. Nothing was changed`, ExitCode.migrationFailed, ACCEPT_HINT);
   }
+}
+
+/** One revert's statements as preview mode captured them (what it would send, reads left out). */
+export interface PreviewedRevert {
+  name: string;
+  statements: string[];
+}
+
+/** A column's type as the server has it, for weighing a CHANGE/MODIFY. */
+async function readColumnTypes(sequelize: Sequelize): Promise<Map<string, { type: string; charset: string | null }>> {
+  const rows = await sequelize.query<{ table_name: string; column_name: string; column_type: string; charset: string | null }>(
+    `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, COLUMN_TYPE AS column_type, CHARACTER_SET_NAME AS charset
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()`,
+    { type: QueryTypes.SELECT },
+  );
+  return new Map(rows.map((row) => [`${row.table_name}.${row.column_name}`, { type: String(row.column_type), charset: row.charset }]));
+}
+
+/**
+ * `down`'s data-loss check where DDL cannot be rolled back (MySQL/MariaDB): from the statements the reverts
+ * would send (preview mode), the existing tables and columns they drop, and a CHANGE/MODIFY that may not
+ * keep a column's values; then counts those tables' rows and those columns' non-NULL values. Returns what
+ * would be lost; throws UncheckedRevertError, naming the statement, for one it cannot classify (a DELETE,
+ * an UPDATE, raw SQL it does not understand) or a narrowing change of a column that holds values.
+ * Renames are followed, so a table renamed and then dropped counts as the table it was.
+ */
+export async function previewedLosses(sequelize: Sequelize, reverts: PreviewedRevert[]): Promise<Loss[]> {
+  const catalog = await readCatalog(sequelize);
+  // Current name → the existing table (or column) it is, as the reverts rename and drop; null: none (new, or gone).
+  const tables = new Map<string, string | null>();
+  const tableOf = (name: string) => (tables.has(name) ? tables.get(name)! : catalog.has(name) ? name : null);
+  const columns = new Map<string, string | null>();
+  const columnOf = (table: string, name: string) => {
+    const key = `${table}\u0000${name}`;
+    return columns.has(key) ? columns.get(key)! : catalog.get(table)?.has(name) ? name : null;
+  };
+  const droppedTables = new Set<string>();
+  const droppedColumns = new Map<string, Set<string>>();
+  const changed: Array<{ table: string; column: string; definition: string; statement: string; migration: string }> = [];
+  for (const { name: migration, statements } of reverts) {
+    for (const statement of statements) {
+      for (const effect of revertEffects(statement)) {
+        if (effect.kind === "unknown") {
+          throw new UncheckedRevertError(`${migration}'s down() would send a statement the check cannot classify as loss-free or a drop: ${statement}`);
+        }
+        if (effect.kind === "none") continue;
+        if (effect.kind === "rename-table") {
+          tables.set(effect.to, tableOf(effect.from));
+          tables.set(effect.from, null);
+          continue;
+        }
+        const table = tableOf(effect.table);
+        if (effect.kind === "drop-table") {
+          if (table) droppedTables.add(table);
+          tables.set(effect.table, null);
+          continue;
+        }
+        if (!table) continue; // a table the reverts themselves created: nothing stored in it yet
+        if (effect.kind === "rename-column") {
+          columns.set(`${table}\u0000${effect.to}`, columnOf(table, effect.from));
+          columns.set(`${table}\u0000${effect.from}`, null);
+          continue;
+        }
+        const column = columnOf(table, effect.column);
+        if (!column) continue;
+        if (effect.kind === "drop-column") {
+          if (!droppedColumns.has(table)) droppedColumns.set(table, new Set());
+          droppedColumns.get(table)!.add(column);
+          columns.set(`${table}\u0000${effect.column}`, null);
+        } else changed.push({ table, column, definition: effect.definition, statement, migration });
+      }
+    }
+  }
+  // A changed column keeps its values when the new type is as wide; otherwise it must hold none.
+  const types = changed.length ? await readColumnTypes(sequelize) : new Map<string, { type: string; charset: string | null }>();
+  const narrowing = changed.filter(({ table, column, definition }) => {
+    const current = types.get(`${table}.${column}`);
+    return !current || !definitionKeepsValues(current.type, current.charset, definition);
+  });
+  const toCount: Catalog = new Map();
+  const count = (table: string, column?: string) => {
+    if (!toCount.has(table)) toCount.set(table, new Set());
+    if (column) toCount.get(table)!.add(column);
+  };
+  for (const table of droppedTables) count(table);
+  for (const [table, names] of droppedColumns) if (!droppedTables.has(table)) for (const column of names) count(table, column);
+  for (const { table, column } of narrowing) if (!droppedTables.has(table)) count(table, column);
+  const contents = await measureContents(sequelize, toCount);
+  for (const { table, column, statement, migration } of narrowing) {
+    const held = contents.get(table)?.values.get(column) ?? 0;
+    if (held > 0) {
+      throw new UncheckedRevertError(
+        `${migration}'s down() would change ${table}.${column}, which holds ${plural(held, "value")}, to a type the check cannot tell keeps them: ${statement}`,
+      );
+    }
+  }
+  const losses: Loss[] = [];
+  for (const [table, { rows, values }] of contents) {
+    if (droppedTables.has(table)) {
+      if (rows > 0) losses.push({ table, count: rows, dropped: true });
+      continue;
+    }
+    for (const column of droppedColumns.get(table) ?? []) {
+      const held = values.get(column) ?? 0;
+      if (held > 0) losses.push({ table, column, count: held, dropped: true });
+    }
+  }
+  return losses;
 }

@@ -3,7 +3,7 @@ import type { Sequelize } from "sequelize";
 import { Umzug, type MigrationParams } from "umzug";
 import { dialectOf, hasTransactionalDdl, isMysqlFamily } from "../database";
 import { AuthdbError, ChangedMigrationError, ExitCode, InvalidInputError, MigrationFailedError } from "../errors";
-import { DataLossRefusedError, findLosses, measureContents, readCatalog, UncheckedRevertError, type Contents } from "./dataLoss";
+import { DataLossRefusedError, findLosses, measureContents, previewedLosses, readCatalog, UncheckedRevertError, type Contents, type PreviewedRevert } from "./dataLoss";
 import { databaseMessage } from "./databaseMessage";
 import type { MigratorEvent, MigratorListener } from "./events";
 import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS, lockLostError, type HeldLock } from "./lock";
@@ -11,6 +11,7 @@ import { migrationHistoryOf } from "./historyOptions";
 import { MetaStore, type PartialMigration } from "./metaStore";
 import { describeLoadError, type MigrationUnit } from "./migrationSource";
 import { numbered, PartialMigrationError, statementRange } from "./partialMigration";
+import { PREVIEW_NOTE, withPreview } from "./previewMode";
 import { withRunConnection } from "./runConnection";
 import { withConfiguredSchema } from "./schemaScope";
 import { DEFAULT_STALL_TIMEOUT_MS, MigrationStalledError, withStallWatchdog } from "./stallWatchdog";
@@ -26,15 +27,19 @@ export interface RunOptions {
   lockTimeoutMs?: number;
   /** Run although an applied migration's file changed or vanished. */
   allowChanged?: boolean;
-  /** Execute inside one transaction that is rolled back, reporting each migration's SQL. */
+  /**
+   * Report each migration's SQL and change nothing: executed inside one transaction that is rolled back, or
+   * on MySQL/MariaDB (DDL commits) in preview mode, where only reads are sent (previewMode.ts).
+   */
   dryRun?: boolean;
   /** Named in the lock, for whoever waits on it. */
   command?: string;
   /** Fail a migration whose up()/down() runs no SQL and does not finish for this long; 0: never. Default 60 s. */
   stallTimeoutMs?: number;
   /**
-   * Reverts only: try the reverts first in a transaction that is rolled back, and refuse (DataLossRefusedError)
-   * when they would drop a table or column that holds data. The CLI's `down` sets it unless --accept-data-loss.
+   * Reverts only: try the reverts first in a transaction that is rolled back (MySQL/MariaDB: in preview mode),
+   * and refuse (DataLossRefusedError) when they would drop a table or column that holds data. The CLI's
+   * `down` sets it unless --accept-data-loss.
    */
   refuseDataLoss?: boolean;
   onEvent?: MigratorListener;
@@ -44,6 +49,8 @@ export interface RunResult {
   direction: "up" | "down";
   migrations: Array<{ name: string; durationMs: number }>;
   dryRun: Array<{ name: string; statements: string[]; skipped?: string }>;
+  /** Set when the dry run was a preview (MySQL/MariaDB): what its SQL cannot show. */
+  previewNote?: string;
   lockWaitMs: number;
 }
 
@@ -63,6 +70,10 @@ interface RunState {
   probed: string[];
   /** In a dry run: the statements of the migration running now. */
   capture?: string[];
+  /** Statements are previewed, not sent (MySQL/MariaDB dry run and data-loss probe): reads run, the rest is captured. */
+  previewing?: boolean;
+  /** The probe in preview mode: what each revert would send. */
+  previewed: PreviewedRevert[];
   /** Migrations recorded as failed partway by an earlier run, read when the run starts. */
   partial: Map<string, PartialMigration>;
 }
@@ -99,7 +110,8 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
   if (dryRun) {
     // The data-loss probe still tries such a down in its transaction: most only drop indexes, which can
     // be rolled back; one that cannot run in a transaction fails there and is reported as unchecked.
-    if (module.transaction === false && !state.probing) {
+    // A preview sends no change at all, so there the migration is shown like any other.
+    if (module.transaction === false && !state.probing && !state.previewing) {
       const skipped = "not executed: this migration opts out of transactions (transaction = false), so it cannot be rolled back";
       state.result.dryRun.push({ name: unit.name, statements: [], skipped });
       emit(state.options, { type: "dry-run", name: unit.name, direction, statements: [], skipped });
@@ -145,6 +157,16 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     if (ownTransaction && !dryRun) await runInTransaction(sequelize, work);
     else await work();
   } catch (error) {
+    if (state.previewing && !(error instanceof AuthdbError)) {
+      const message = databaseMessage(error);
+      if (state.probing) throw new UncheckedRevertError(`${unit.name}'s down() failed when previewed (${message})`);
+      throw new MigrationFailedError(
+        unit.name,
+        direction,
+        message,
+        "This was a dry run: only reads were sent, nothing was changed. A step that reads what an earlier step of the preview would have written fails this way; otherwise fix the migration and run again.",
+      );
+    }
     if (state.probing && module.transaction === false && !(error instanceof AuthdbError)) {
       throw new UncheckedRevertError(`${unit.name} opts out of transactions (transaction = false), and its down could not be tried in one (${databaseMessage(error)})`);
     }
@@ -183,6 +205,8 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
   const durationMs = performance.now() - started;
   if (state.probing) {
     state.probed.push(unit.name);
+    if (state.previewing) state.previewed.push({ name: unit.name, statements: state.capture ?? [] });
+    state.capture = undefined;
     return;
   }
   if (dryRun) {
@@ -260,15 +284,17 @@ function unwrapUmzugError(error: unknown): unknown {
   return error;
 }
 
+/** Adds a statement to the running migration's list in a dry run (transaction control left out). */
+function captureStatement(state: RunState, sql: string): void {
+  if (state.capture && !DRY_RUN_NOISE.test(sql)) state.capture.push(sql);
+}
+
 /** Wraps `sequelize.options.logging` for a dry run, so each statement lands in the running migration's list. */
 function captureStatements(state: RunState): () => void {
   const options = (state.options.sequelize as unknown as { options: { logging?: unknown } }).options;
   const had = Object.prototype.hasOwnProperty.call(options, "logging");
   const previous = options.logging;
-  options.logging = (message: string) => {
-    const sql = String(message).replace(/^Executing \([^)]*\): /, "");
-    if (state.capture && !DRY_RUN_NOISE.test(sql)) state.capture.push(sql);
-  };
+  options.logging = (message: string) => captureStatement(state, String(message).replace(/^Executing \([^)]*\): /, ""));
   return () => {
     if (had) options.logging = previous;
     else delete options.logging;
@@ -277,12 +303,6 @@ function captureStatements(state: RunState): () => void {
 
 async function runUnderLock(options: RunOptions, direction: Direction, body: (umzug: ReturnType<typeof createUmzug>, state: RunState) => Promise<unknown>): Promise<RunResult> {
   const { sequelize } = options;
-  if (options.dryRun && !hasTransactionalDdl(dialectOf(sequelize))) {
-    throw new InvalidInputError(
-      `--dry-run needs transactional DDL, and ${dialectOf(sequelize)} commits DDL implicitly`,
-      "Run the dry run against a PostgreSQL or SQLite copy of the schema, or read the migration files.",
-    );
-  }
   const waitStarted = performance.now();
   const lock = await acquireMigrationLock(sequelize, {
     timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
@@ -295,6 +315,7 @@ async function runUnderLock(options: RunOptions, direction: Direction, body: (um
     store: new MetaStore(sequelize),
     lock,
     probed: [],
+    previewed: [],
     partial: new Map(),
     result: { direction, migrations: [], dryRun: [], lockWaitMs: performance.now() - waitStarted },
   };
@@ -336,6 +357,20 @@ async function runLocked(state: RunState, body: (umzug: ReturnType<typeof create
     return state.result;
   }
   const restoreLogging = captureStatements(state);
+  if (!hasTransactionalDdl(dialectOf(options.sequelize))) {
+    // MySQL/MariaDB: DDL cannot be rolled back, so nothing but reads is sent (authdb's own tables included).
+    state.previewing = true;
+    try {
+      await withPreview(options.sequelize, (sql) => captureStatement(state, sql), prepareAndRun);
+    } catch (error) {
+      throw unwrapUmzugError(error);
+    } finally {
+      state.previewing = false;
+      restoreLogging();
+    }
+    state.result.previewNote = PREVIEW_NOTE;
+    return state.result;
+  }
   try {
     await runInTransaction(options.sequelize, async () => {
       await prepareAndRun();
@@ -358,7 +393,7 @@ async function runLocked(state: RunState, body: (umzug: ReturnType<typeof create
 async function refuseDataLoss(state: RunState, revert: () => Promise<unknown>): Promise<void> {
   const { sequelize } = state.options;
   const dialect = dialectOf(sequelize);
-  if (!hasTransactionalDdl(dialect)) throw new UncheckedRevertError(`${dialect} commits DDL implicitly, so the revert cannot be tried and rolled back`);
+  if (!hasTransactionalDdl(dialect)) return refuseDataLossByPreview(state, revert);
   let before: Contents = new Map();
   let after: Contents = new Map();
   state.probing = true;
@@ -377,6 +412,29 @@ async function refuseDataLoss(state: RunState, revert: () => Promise<unknown>): 
   }
   const reverting = state.probed.splice(0);
   const losses = findLosses(before, after);
+  if (losses.length) throw new DataLossRefusedError(losses, reverting);
+}
+
+/**
+ * The data-loss check where DDL cannot be rolled back (MySQL/MariaDB): the reverts run in preview mode
+ * (reads sent, nothing else), and what they would drop is counted from outside the revert (dataLoss.ts
+ * previewedLosses). Refuses exactly as the transactional check does; nothing was changed either way.
+ */
+async function refuseDataLossByPreview(state: RunState, revert: () => Promise<unknown>): Promise<void> {
+  const { sequelize } = state.options;
+  state.probing = true;
+  state.previewing = true;
+  try {
+    // Only what the reverts would change is weighed: their reads ran, and are not captured here.
+    await withPreview(sequelize, (sql) => captureStatement(state, sql), revert);
+  } catch (error) {
+    throw unwrapUmzugError(error);
+  } finally {
+    state.probing = false;
+    state.previewing = false;
+  }
+  const reverting = state.probed.splice(0);
+  const losses = await previewedLosses(sequelize, state.previewed.splice(0));
   if (losses.length) throw new DataLossRefusedError(losses, reverting);
 }
 

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, listColumns, listTables, outsideExecute, outsideQuery, recordedNames, type TestProject } from "../migrator/support";
+import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, MARIADB, STACK_FRAME, createProject, listColumns, listTables, outsideExecute, outsideQuery, recordedNames, type TestProject } from "../migrator/support";
 
 const NICKNAME = "20261124000008-adds-nickname.js";
 const USER_ID = "3f1c2b7e-8a9d-4c5e-9f01-23456789abcd";
@@ -109,5 +109,124 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
     expect(forced.stdout).toMatch(new RegExp(`reverted ${INITIAL}`));
     expect(await listTables(project.db.url)).not.toContain("users");
     expect((await recordedNames(project.db.url)).meta).toEqual([]);
+  });
+});
+
+/**
+ * Issue 11 (D11): MySQL/MariaDB commit DDL, so the revert cannot be tried and rolled back. There `down`
+ * previews it (reads sent, nothing else), takes what it would drop from the statements it would send, and
+ * counts those tables' rows and columns' values; a statement it cannot classify keeps the revert refused.
+ */
+describe("down and data on mariadb (preview mode)", () => {
+  let project: TestProject;
+  afterEach(async () => project?.cleanup());
+
+  const addUserWithSession = async () => {
+    await outsideExecute(project.db.url, `INSERT INTO users (id, email) VALUES ('${USER_ID}', 'a@example.com')`);
+    await outsideExecute(
+      project.db.url,
+      `INSERT INTO sessions (id, session_token, user_id, expires) VALUES ('9f1c2b7e-8a9d-4c5e-9f01-23456789abcd', 'tok', '${USER_ID}', '2030-01-01 00:00:00')`,
+    );
+  };
+  const schemaOf = (url: string) =>
+    outsideQuery(url, "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, COLUMN_NAME");
+  const cleanup = (down: string) => `module.exports = { async up() {}, async down(queryInterface, Sequelize) { ${down} } };\n`;
+
+  test("down --to 0 of tables with rows is refused (exit 1) naming the tables and their rows; nothing changes", async () => {
+    project = await createProject("down_refused_mariadb", MARIADB, [NICKNAME]);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await addUserWithSession();
+    const before = await schemaOf(project.db.url);
+
+    const result = await project.authdb(["down", "--to", "0"], { CI: "true", NODE_ENV: "production" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`Error: reverting ${NICKNAME}, ${EXPIRY_INDEXES}, ${INITIAL} would drop data: .*table sessions \\(1 row\\)`));
+    expect(result.stderr).toMatch(/table users \(1 row\)/);
+    // The users table goes as a whole: its empty nickname column is not named on its own; empty tables are not named.
+    expect(result.stderr).not.toMatch(/nickname \(|table accounts|table authenticators|table verification_tokens/);
+    expect(result.stderr).toMatch(/Hint: .*--accept-data-loss/);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+
+    expect(await schemaOf(project.db.url)).toEqual(before);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, NICKNAME]);
+    expect(await listTables(project.db.url)).not.toContain("authdb_partial_migrations");
+  });
+
+  test("a dropped column with values is refused, naming the column; with NULLs only it is reverted without the flag", async () => {
+    project = await createProject("down_column_mariadb", MARIADB, [NICKNAME]);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await addUserWithSession();
+    await outsideExecute(project.db.url, `UPDATE users SET nickname = 'ann'`);
+
+    const refused = await project.authdb(["down"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`reverting ${NICKNAME} would drop data: column users\\.nickname \\(1 value\\)\\. Nothing was changed`));
+    expect(await listColumns(project.db.url, "users")).toContain("nickname");
+
+    await outsideExecute(project.db.url, `UPDATE users SET nickname = NULL`);
+    const empty = await project.authdb(["down"]);
+    expect(empty.code).toBe(0);
+    expect(await listColumns(project.db.url, "users")).not.toContain("nickname");
+    expect(await outsideQuery(project.db.url, "SELECT email FROM users")).toEqual([{ email: "a@example.com" }]);
+  });
+
+  test("empty tables revert without --accept-data-loss; with rows, --accept-data-loss reverts", async () => {
+    project = await createProject("down_empty_mariadb", MARIADB);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    const empty = await project.authdb(["down", "--to", "0"]);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toMatch(new RegExp(`reverted ${INITIAL}`));
+    for (const table of AUTHJS_TABLES) expect(await listTables(project.db.url)).not.toContain(table);
+    expect((await recordedNames(project.db.url)).meta).toEqual([]);
+
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await addUserWithSession();
+    const forced = await project.authdb(["down", "--to", "0", "--accept-data-loss"], { CI: "true" });
+    expect(forced.code).toBe(0);
+    expect(await listTables(project.db.url)).not.toContain("users");
+  });
+
+  test.each([
+    ["deletes rows", `await queryInterface.bulkDelete("users", {});`, "DELETE FROM `users`"],
+    ["updates rows", `await queryInterface.bulkUpdate("users", { name: null }, {});`, "UPDATE `users` SET `name`=?"],
+    ["sends raw SQL it does not understand", `await queryInterface.sequelize.query("TRUNCATE TABLE users");`, "TRUNCATE TABLE users"],
+  ])("a down that %s stays refused (UncheckedRevertError), naming the statement; nothing changes", async (_what, down, statement) => {
+    project = await createProject("down_unchecked_mariadb", MARIADB);
+    writeFileSync(path.join(project.migrationsDir, "20261124000009-cleanup.js"), cleanup(down));
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await outsideExecute(project.db.url, `INSERT INTO users (id, name, email) VALUES ('${USER_ID}', 'Ann', 'a@example.com')`);
+    const result = await project.authdb(["down"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `Error: cannot check whether this revert drops data: 20261124000009-cleanup.js's down() would send a statement the check cannot classify as loss-free or a drop: ${statement}`,
+    );
+    expect(result.stderr).toMatch(/Hint: .*--accept-data-loss/);
+    expect(await outsideQuery(project.db.url, "SELECT name FROM users")).toEqual([{ name: "Ann" }]);
+    expect((await recordedNames(project.db.url)).meta).toContain("20261124000009-cleanup.js");
+  });
+
+  test("a column change: narrowing a column with values is refused naming the statement; widening it, or renaming, is reverted", async () => {
+    project = await createProject("down_change_mariadb", MARIADB);
+    writeFileSync(
+      path.join(project.migrationsDir, "20261124000009-narrows.js"),
+      cleanup(`await queryInterface.changeColumn("users", "name", { type: Sequelize.STRING(3), allowNull: true });`),
+    );
+    writeFileSync(
+      path.join(project.migrationsDir, "20261124000010-widens.js"),
+      cleanup(`await queryInterface.changeColumn("users", "name", { type: Sequelize.STRING(500), allowNull: true }); await queryInterface.renameColumn("users", "image", "picture");`),
+    );
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await outsideExecute(project.db.url, `INSERT INTO users (id, name, email, image) VALUES ('${USER_ID}', 'Annabel', 'a@example.com', 'x.png')`);
+
+    const widened = await project.authdb(["down"]);
+    expect(widened.code).toBe(0);
+    expect(await outsideQuery(project.db.url, "SELECT name, picture FROM users")).toEqual([{ name: "Annabel", picture: "x.png" }]);
+
+    const narrowed = await project.authdb(["down"]);
+    expect(narrowed.code).toBe(1);
+    expect(narrowed.stderr).toContain(
+      "cannot check whether this revert drops data: 20261124000009-narrows.js's down() would change users.name, which holds 1 value, to a type the check cannot tell keeps them: ALTER TABLE `users` CHANGE `name` `name` VARCHAR(3);",
+    );
+    expect(await outsideQuery(project.db.url, "SELECT name FROM users")).toEqual([{ name: "Annabel" }]);
   });
 });

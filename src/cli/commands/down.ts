@@ -40,8 +40,11 @@ export async function downCommand(options: DownOptions): Promise<void> {
     }));
     const total = performance.now() - started;
     if (options.dryRun) {
+      // MySQL/MariaDB: a preview, not a rolled-back run; say first what it cannot show.
+      if (result.previewNote) output.line(`-- ${result.previewNote}\n`);
       printDryRun(output, result.dryRun);
-      output.line(`Dry run: ${result.dryRun.length} migration${result.dryRun.length === 1 ? "" : "s"} reverted and rolled back; nothing changed (${formatDuration(total)}).`);
+      const how = result.previewNote ? "previewed (reads executed, nothing else sent)" : "reverted and rolled back";
+      output.line(`Dry run: ${result.dryRun.length} migration${result.dryRun.length === 1 ? "" : "s"} ${how}; nothing changed (${formatDuration(total)}).`);
     } else if (result.migrations.length === 0) {
       const why = options.to !== undefined && options.to !== "0" ? `${options.to} is not applied` : "no migration is applied";
       output.line(`Nothing to revert: ${why} (${formatDuration(total)}).`);

@@ -48,9 +48,13 @@ export async function migrateCommand(options: MigrateCommandOptions): Promise<vo
     }));
     const total = performance.now() - started;
     if (options.dryRun) {
+      // MySQL/MariaDB: a preview, not a rolled-back run; say first what it cannot show.
+      if (result.previewNote) output.line(`-- ${result.previewNote}\n`);
       printDryRun(output, result.dryRun);
       const skipped = result.dryRun.filter((m) => m.skipped).length;
-      const run = `${result.dryRun.length - skipped} executed and rolled back${skipped ? `, ${skipped} not executed (transaction = false)` : ""}`;
+      const run = result.previewNote
+        ? `${result.dryRun.length} previewed (reads executed, nothing else sent)`
+        : `${result.dryRun.length - skipped} executed and rolled back${skipped ? `, ${skipped} not executed (transaction = false)` : ""}`;
       output.line(`Dry run: ${result.dryRun.length} pending migration${result.dryRun.length === 1 ? "" : "s"}: ${run}; nothing changed (${formatDuration(total)}).`);
       output.next(result.dryRun.length ? "run `npx authdb migrate` to apply them." : "nothing to do.");
     } else if (result.migrations.length === 0 && options.to) {
