@@ -18,8 +18,8 @@ export const DIALECTS: Array<TestDialect<DialectName>> = [
 ];
 
 /**
- * MariaDB, for the suites whose cases cover it so far (the lock, races, partial DDL). Not in DIALECTS yet:
- * most safety cases there assert transactional DDL (a rollback, a dry run).
+ * MariaDB, for the suites whose cases cover it (the lock, races, partial DDL, dry runs as previews). Not in
+ * DIALECTS: most safety cases there assert transactional DDL (a failed migration rolled back whole).
  */
 export const MARIADB: TestDialect<"mariadb"> = { dialect: "mariadb", create: (label) => createMariaDatabase(label) };
 

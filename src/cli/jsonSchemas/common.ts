@@ -56,7 +56,7 @@ export const timedMigration = z
 export const dryRunMigration = z
   .strictObject({
     name: migrationName,
-    statements: z.array(z.string()).describe("the SQL it ran before the rollback, in order"),
+    statements: z.array(z.string()).describe("the SQL it ran before the rollback, in order (MySQL/MariaDB: the reads it ran and the statements it would send, none of which were sent)"),
     skipped: z.string().optional().describe("why it was not executed (a migration with transaction: false cannot be rolled back)"),
   })
   .meta({ id: "DryRunMigration", description: "one migration of a dry run: the SQL it would run" });
