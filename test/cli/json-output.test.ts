@@ -14,7 +14,7 @@ import { COMMAND_DATA, type CommandName } from "../../src/cli/jsonSchemas";
 import { JSON_SCHEMA_VERSION } from "../../src/cli/jsonSchemas/envelope";
 import { renderJsonSchemas } from "../../src/cli/jsonSchemas/render";
 import { AUTHDB_BIN, runAuthdb, type CliResult } from "../helpers/cli";
-import { createPostgresDatabase, createSqliteDatabase, createTempDir, sqlQuery, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, createTempDir, sqlQuery, type TestDatabase } from "../helpers/databases";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SCHEMAS_DIR = path.join(ROOT, "schemas");
@@ -99,6 +99,8 @@ function runAndSignal(args: string[], cwd: string, marker: string, signal: NodeJ
 const dialects: Array<[string, (label: string) => Promise<TestDatabase> | TestDatabase]> = [
   ["PostgreSQL", createPostgresDatabase],
   ["SQLite", createSqliteDatabase],
+  // MariaDB's root has no password here: a URL with one would be refused, so its URLs carry none.
+  ["MariaDB", createMariaDatabase],
 ];
 
 describe.each(dialects)("every command's --json on %s", (dialect, createDatabase) => {
@@ -226,7 +228,7 @@ describe.each(dialects)("every command's --json on %s", (dialect, createDatabase
   });
 
   test("baseline: the verified scratch database without its history is adopted", async () => {
-    await sqlQuery(scratch.url, 'DROP TABLE "SequelizeMeta"');
+    await sqlQuery(scratch.url, dialect === "MariaDB" ? "DROP TABLE `SequelizeMeta`" : 'DROP TABLE "SequelizeMeta"');
     await sqlQuery(scratch.url, "DROP TABLE authdb_migrations");
     const doc = await authdb(["baseline", "--url", scratchUrl], ExitCode.ok, adopter);
     expect(doc.data).toMatchObject({ dryRun: false, layout: "authdb", recorded: [INITIAL, expect.any(String)], adoption: null, differences: [], rowProblems: [] });
