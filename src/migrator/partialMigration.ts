@@ -3,6 +3,17 @@ import { MigrationFailedError } from "../errors";
 /** Where docs/cli.md explains what to do with a migration that stopped partway. */
 export const RECOVERY_DOC = 'docs/cli.md, "Recovering from a partial migration"';
 
+/**
+ * The record written before a MySQL/MariaDB migration starts, replaced by the real outcome when it ends.
+ * If it is still there afterwards, the run never got to say how it ended: killed (kill -9, a host that went
+ * away) or cut off from the database, with some of its statements possibly in effect.
+ */
+export const INTERRUPTED_ERROR =
+  "interrupted: the run stopped (killed, or its connection lost) before this migration finished, so which of its statements took effect is not known";
+
+export const wasInterrupted = (record: { error: string; failedStatement: string | null; tookEffect: string[] }) =>
+  record.error === INTERRUPTED_ERROR && record.failedStatement === null && record.tookEffect.length === 0;
+
 /** `1. CREATE TABLE …` lines, numbered from `from`. */
 export function numbered(statements: string[], from = 1, indent = "  "): string {
   return statements.map((sql, i) => `${indent}${from + i}. ${sql}`).join("\n");

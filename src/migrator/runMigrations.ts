@@ -10,7 +10,7 @@ import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS, lockLostError, type Held
 import { migrationHistoryOf } from "./historyOptions";
 import { MetaStore, type PartialMigration } from "./metaStore";
 import { describeLoadError, type MigrationUnit } from "./migrationSource";
-import { numbered, PartialMigrationError, statementRange } from "./partialMigration";
+import { INTERRUPTED_ERROR, numbered, PartialMigrationError, statementRange, wasInterrupted } from "./partialMigration";
 import { PREVIEW_NOTE, withPreview } from "./previewMode";
 import { withRunConnection } from "./runConnection";
 import { withConfiguredSchema } from "./schemaScope";
@@ -123,7 +123,9 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
   if (earlier) {
     report(state, {
       type: "warning",
-      message: `${unit.name} failed partway in an earlier run${earlier.failedAt ? ` (${earlier.failedAt.toISOString()})` : ""}, after ${statementRange(earlier.tookEffect.length)} of its ${earlier.direction}() took effect; running it again from its first statement`,
+      message: wasInterrupted(earlier)
+        ? `${unit.name} was interrupted in an earlier run${earlier.failedAt ? ` (${earlier.failedAt.toISOString()})` : ""} (killed, or its connection lost), so some of its ${earlier.direction}() may be in effect; running it again from its first statement (\`authdb check\` shows the schema if this fails)`
+        : `${unit.name} failed partway in an earlier run${earlier.failedAt ? ` (${earlier.failedAt.toISOString()})` : ""}, after ${statementRange(earlier.tookEffect.length)} of its ${earlier.direction}() took effect; running it again from its first statement`,
     });
   }
   report(state, { type: direction === "up" ? "migrating" : "reverting", name: unit.name });
@@ -131,6 +133,13 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
   const stallTimeoutMs = state.options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   // Without a transaction, a failure leaves what ran before it: log each statement, to say exactly what.
   const log = !ownTransaction && !dryRun ? new StatementLog(isMysqlFamily(dialectOf(sequelize))) : undefined;
+  // On MySQL/MariaDB a kill -9 mid-migration leaves its first statements in effect and no word of it: a
+  // record written before it starts, replaced by how it ended, says so if the run never gets to.
+  const writeAhead = Boolean(log) && isMysqlFamily(dialectOf(sequelize)) && !state.probing && !state.previewing;
+  if (writeAhead) {
+    await state.lock.assertHeld();
+    await state.store.recordPartial({ name: unit.name, direction, tookEffect: [], failedStatement: null, error: INTERRUPTED_ERROR });
+  }
   const up = () =>
     withStallWatchdog(sequelize, stallTimeoutMs, unit.name, () => new MigrationStalledError(unit.name, direction, stallTimeoutMs), async () => {
       await fn(sequelize.getQueryInterface(), (sequelize as unknown as { Sequelize: unknown }).Sequelize);
@@ -150,7 +159,7 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
     if (direction === "up") await state.store.recordApplied(unit.name, unit.checksum, performance.now() - started);
     else await state.store.recordReverted(unit.name);
     // It ran to the end this time: what an earlier run left half done is done.
-    if (earlier) await state.store.clearPartial(unit.name);
+    if (earlier || writeAhead) await state.store.clearPartial(unit.name);
   };
   try {
     // A dry run already runs inside one outer transaction that is rolled back at the end.
@@ -187,6 +196,9 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
       throw lostError;
     }
     if (log?.tookEffect.length) throw await partialFailure(state, unit, direction, log, error);
+    // Nothing took effect: the record written before it started goes (unless the connection is gone, when
+    // the statement in flight may have; the record then stays, saying the outcome is not known).
+    if (writeAhead && !isLostConnection(error)) await state.store.clearPartial(unit.name).catch(() => undefined);
     if (error instanceof AuthdbError) throw error;
     if (isLostConnection(error)) {
       throw new AuthdbError(

@@ -149,7 +149,9 @@ describe("down and data on mariadb (preview mode)", () => {
 
     expect(await schemaOf(project.db.url)).toEqual(before);
     expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, NICKNAME]);
-    expect(await listTables(project.db.url)).not.toContain("authdb_partial_migrations");
+    // Nothing recorded either (the bookkeeping table exists since the first migrate: its record of each
+    // migration, written before it ran, went when the migration finished).
+    expect(await outsideQuery(project.db.url, "SELECT name FROM authdb_partial_migrations")).toEqual([]);
   });
 
   test("a dropped column with values is refused, naming the column; with NULLs only it is reverted without the flag", async () => {

@@ -5,6 +5,7 @@ import { describeHolder } from "../../migrator/lock";
 import { readMigrationDir } from "../../migrator/migrationSource";
 import { readMigrationStatus, type AppliedState, type MigrationStatus } from "../../migrator/migrationStatus";
 import { checksumMismatchHint } from "../../migrator/verifyChecksums";
+import { wasInterrupted } from "../../migrator/partialMigration";
 import { unmigratedConfigChanges, warnUnmigratedConfigChanges } from "../configChanges";
 import { Output, formatDuration } from "../output";
 import { openProject, relativePath, withConnection, withPostgresReader, type Connection, type GlobalOptions, type Project } from "../project";
@@ -23,12 +24,14 @@ const STATE_LABEL: Record<AppliedState, string> = {
 
 /** "(2 of its statements took effect:)" for a migration that failed partway. */
 function partialNote(record: MigrationStatus["failedPartially"][number]): string {
+  if (wasInterrupted(record)) return `(interrupted mid-run: some of its ${record.direction}() may be in effect; \`npx authdb check\` shows the schema)`;
   const count = record.tookEffect.length;
   return `(${record.direction === "down" ? "its down() failed: " : ""}${count} of its statement${count === 1 ? "" : "s"} took effect:)`;
 }
 
 /** The statements a partial failure left, numbered under its line (each cut at 300 characters; --json has them whole). */
 function printPartial(output: Output, record: MigrationStatus["failedPartially"][number]): void {
+  if (wasInterrupted(record)) return;
   const cut = (sql: string) => (sql.length > 300 ? `${sql.slice(0, 299)}…` : sql);
   record.tookEffect.forEach((sql, i) => output.line(`      ${i + 1}. ${cut(sql)}`));
   output.line(`      failed: ${record.failedStatement !== null ? `${cut(record.failedStatement)}: ` : ""}${cut(record.error.split("\n")[0]!)}`);
