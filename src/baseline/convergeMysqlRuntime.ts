@@ -11,8 +11,11 @@
 export const CONVERGE_MYSQL_RUNTIME = String.raw`
 // ---- MySQL/MariaDB: read from information_schema, converge with ALTER TABLE ----
 
-/** information_schema text can come back as a Buffer (binary collations on some servers). */
-const mysqlText = (value) => (value === null || value === undefined ? null : Buffer.isBuffer(value) ? value.toString("utf8") : String(value));
+/**
+ * information_schema text can come back as a Buffer (binary collations on some servers). Told by its
+ * methods, not the Buffer global: the file is type-checked as plain JavaScript, without Node's types.
+ */
+const mysqlText = (value) => (value === null || value === undefined ? null : typeof value === "object" && typeof value.readUInt8 === "function" ? value.toString("utf8") : String(value));
 
 /** COLUMN_TYPE → LAYOUT's spelling: int(11) → int, bigint(20) → bigint (display widths store nothing); tinyint(1) stays. */
 function mysqlType(columnType) {
