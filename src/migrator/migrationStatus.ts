@@ -22,13 +22,22 @@ export interface MigrationStatus {
   lock: { held: boolean; holder?: LockHolder };
 }
 
+/**
+ * The partial-migration records that still describe the database. A record whose migration has since been
+ * completed another way is stale: an `up` record of an applied migration (a run killed between recording
+ * it and clearing the record, or sequelize-cli applying the fixed file), a `down` record of a pending one.
+ */
+export function currentPartials(records: PartialMigration[], appliedNames: Set<string>): PartialMigration[] {
+  return records.filter((record) => (record.direction === "up" ? !appliedNames.has(record.name) : appliedNames.has(record.name)));
+}
+
 /** What is applied (and whether its file still matches), what is pending, and who holds the lock. Read-only. */
 export async function readMigrationStatus(sequelize: Sequelize, units: MigrationUnit[]): Promise<MigrationStatus> {
   const store = new MetaStore(sequelize);
   const applied = await store.listApplied();
-  const failedPartially = await store.listPartial();
   const byName = new Map(units.map((unit) => [unit.name, unit]));
   const appliedNames = new Set(applied.map((m) => m.name));
+  const failedPartially = currentPartials(await store.listPartial(), appliedNames);
   const { isForeign } = migrationHistoryOf(sequelize);
   const holder = await readLockHolder(sequelize);
   return {

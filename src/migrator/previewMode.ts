@@ -24,7 +24,7 @@ const READ = /^(SELECT|SHOW|DESCRIBE|DESC|EXPLAIN)\b/i;
  * Reads that still change something: EXPLAIN/DESCRIBE ANALYZE executes the statement it explains, SELECT
  * … INTO OUTFILE writes a file, and a few functions take locks or advance sequences. Captured, not sent.
  */
-const NOT_ONLY_A_READ = /^(EXPLAIN|DESCRIBE|DESC)\s+ANALYZE\b|\bINTO\s+(OUTFILE|DUMPFILE)\b|\b(NEXTVAL|SETVAL|GET_LOCK|RELEASE_LOCK|RELEASE_ALL_LOCKS)\s*\(/i;
+const NOT_ONLY_A_READ = /^(EXPLAIN|DESCRIBE|DESC)\s+ANALYZE\b|\bINTO\s+(OUTFILE|DUMPFILE)\b|\b(NEXTVAL|SETVAL|GET_LOCK|RELEASE_LOCK|RELEASE_ALL_LOCKS)\s*\(|\bNEXT\s+VALUE\s+FOR\b/i;
 
 /** The statement with its leading comments (and parentheses) removed, for classifying it. */
 export function statementBody(sql: string): string {

@@ -192,7 +192,8 @@ export function revertEffects(sql: string): RevertEffect[] {
   }
   if (statement.keyword("ALTER")) {
     statement.keyword("ONLINE");
-    statement.keyword("IGNORE");
+    // ALTER IGNORE TABLE … ADD UNIQUE deletes the rows that would break the key: not loss-free.
+    if (statement.keyword("IGNORE")) return [UNKNOWN];
     if (!statement.keyword("TABLE")) return [NONE]; // ALTER VIEW / DATABASE / EVENT…: no table data
     const table = statement.name();
     return table ? alterEffects(table, statement.rest()) : [UNKNOWN];

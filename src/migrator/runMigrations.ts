@@ -10,7 +10,8 @@ import { acquireMigrationLock, DEFAULT_LOCK_TIMEOUT_MS, lockLostError, type Held
 import { migrationHistoryOf } from "./historyOptions";
 import { MetaStore, type PartialMigration } from "./metaStore";
 import { describeLoadError, type MigrationUnit } from "./migrationSource";
-import { INTERRUPTED_ERROR, numbered, PartialMigrationError, statementRange, wasInterrupted } from "./partialMigration";
+import { currentPartials } from "./migrationStatus";
+import { INTERRUPTED_ERROR, numbered, PartialMigrationError, RECOVERY_DOC, statementRange, wasInterrupted } from "./partialMigration";
 import { PREVIEW_NOTE, withPreview } from "./previewMode";
 import { withRunConnection } from "./runConnection";
 import { withConfiguredSchema } from "./schemaScope";
@@ -135,10 +136,20 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
   const log = !ownTransaction && !dryRun ? new StatementLog(isMysqlFamily(dialectOf(sequelize))) : undefined;
   // On MySQL/MariaDB a kill -9 mid-migration leaves its first statements in effect and no word of it: a
   // record written before it starts, replaced by how it ended, says so if the run never gets to.
-  const writeAhead = Boolean(log) && isMysqlFamily(dialectOf(sequelize)) && !state.probing && !state.previewing;
+  // An earlier run's record already says it may be half done, and says more: it stays until this run ends.
+  let writeAhead = Boolean(log) && isMysqlFamily(dialectOf(sequelize)) && !state.probing && !state.previewing && !earlier;
   if (writeAhead) {
     await state.lock.assertHeld();
-    await state.store.recordPartial({ name: unit.name, direction, tookEffect: [], failedStatement: null, error: INTERRUPTED_ERROR });
+    try {
+      await state.store.recordPartial({ name: unit.name, direction, tookEffect: [], failedStatement: null, error: INTERRUPTED_ERROR });
+    } catch (error) {
+      // A role with data rights only may not create the bookkeeping table: the migration still runs.
+      writeAhead = false;
+      report(state, {
+        type: "warning",
+        message: `could not record ${unit.name} before running it (${databaseMessage(error).split("\n")[0]}), so a run killed mid-migration would not show as interrupted in \`authdb status\`; an admin can create the table once with \`authdb migrate\``,
+      });
+    }
   }
   const up = () =>
     withStallWatchdog(sequelize, stallTimeoutMs, unit.name, () => new MigrationStalledError(unit.name, direction, stallTimeoutMs), async () => {
@@ -195,10 +206,19 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
       }
       throw lostError;
     }
-    if (log?.tookEffect.length) throw await partialFailure(state, unit, direction, log, error);
+    if (log?.tookEffect.length) throw await partialFailure(state, unit, direction, log, error, earlier);
     // Nothing took effect: the record written before it started goes (unless the connection is gone, when
     // the statement in flight may have; the record then stays, saying the outcome is not known).
     if (writeAhead && !isLostConnection(error)) await state.store.clearPartial(unit.name).catch(() => undefined);
+    // An earlier run left it half done, and this one changed nothing more: that record still holds.
+    if (earlier && !(error instanceof AuthdbError)) {
+      throw new MigrationFailedError(
+        unit.name,
+        direction,
+        databaseMessage(error),
+        `An earlier run left it partly done (\`authdb status\` lists what took effect), and this run changed nothing more: undo that by hand or make the migration skip what already exists, then run again; see ${RECOVERY_DOC}.`,
+      );
+    }
     if (error instanceof AuthdbError) throw error;
     if (isLostConnection(error)) {
       throw new AuthdbError(
@@ -236,13 +256,17 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
  * A migration without a transaction failed after some of its statements took effect: record that (under
  * the lock, for `authdb status` and the next run) and report exactly what stays and what did not run.
  */
-async function partialFailure(state: RunState, unit: MigrationUnit, direction: Direction, log: StatementLog, error: unknown): Promise<Error> {
+async function partialFailure(state: RunState, unit: MigrationUnit, direction: Direction, log: StatementLog, error: unknown, earlier?: PartialMigration): Promise<Error> {
   const failedStatement = log.failedStatement(error);
   const message = databaseMessage(error);
+  // What an earlier failed run left stays in effect too: the record keeps it, then adds this run's.
+  const carried = earlier && earlier.direction === direction ? earlier.tookEffect : [];
+  const tookEffect = [...carried, ...log.tookEffect.filter((sql) => !carried.includes(sql))];
+  const note = earlier && wasInterrupted(earlier) ? " (an earlier run was interrupted mid-migration: more of it may be in effect)" : "";
   let recorded: true | string = true;
   try {
     await state.lock.assertHeld();
-    await state.store.recordPartial({ name: unit.name, direction, tookEffect: log.tookEffect, failedStatement, error: message.slice(0, 4000) });
+    await state.store.recordPartial({ name: unit.name, direction, tookEffect, failedStatement, error: `${message}${note}`.slice(0, 4000) });
   } catch (recordError) {
     recorded = databaseMessage(recordError).split("\n")[0];
   }
@@ -357,7 +381,11 @@ async function runLocked(state: RunState, body: (umzug: ReturnType<typeof create
   const umzug = createUmzug(state);
   const prepareAndRun = async () => {
     await state.store.ensureTables();
-    state.partial = new Map((await state.store.listPartial()).map((record) => [record.name, record]));
+    const records = await state.store.listPartial();
+    const current = currentPartials(records, new Set((await state.store.listApplied()).map((m) => m.name)));
+    // Records the database has outgrown (their migration was completed another way) are dropped, under the lock.
+    if (!options.dryRun) for (const stale of records.filter((record) => !current.includes(record))) await state.store.clearPartial(stale.name);
+    state.partial = new Map(current.map((record) => [record.name, record]));
     if (!options.allowChanged) {
       assertChecksumsMatch(compareChecksums(await state.store.listApplied(), options.migrations, migrationHistoryOf(options.sequelize).isForeign));
     }

@@ -203,6 +203,15 @@ module.exports = {
     ]);
     expect(doc.error).toMatchObject({ exitCode: 4, message: expect.stringMatching(/failed partway/) });
 
+    // Run again unfixed: it fails at the column the first run left. The record keeps both statements.
+    const unfixed = await project.authdb(["migrate"]);
+    expect(unfixed.code).toBe(1);
+    expect(unfixed.stderr).not.toContain("none of its statements had taken effect");
+    const still = JSON.parse((await project.authdb(["status", "--json"])).stdout).data.failedPartially;
+    expect(still).toEqual([
+      expect.objectContaining({ name: fixture.failsHalfway, tookEffect: [expect.stringMatching(/^CREATE TABLE IF NOT EXISTS `t1`/), expect.stringMatching(/^ALTER TABLE `t1` ADD `note`/)] }),
+    ]);
+
     // Fixed so that it tolerates what stayed: the re-run warns, applies it, and forgets the failure.
     writeMigration(project, fixture.failsHalfway, FIXED);
     const rerun = await project.authdb(["migrate"]);
@@ -213,6 +222,17 @@ module.exports = {
     const after = await project.authdb(["status", "--json", "--check"]);
     expect(after.code).toBe(0);
     expect(JSON.parse(after.stdout).data.failedPartially).toEqual([]);
+
+    // A record the database has outgrown (a run killed between recording the migration and clearing it, or
+    // sequelize-cli applying the fixed file): not shown, and the next run drops it.
+    await mysqlQuery(
+      project.db.url,
+      "INSERT INTO authdb_partial_migrations (name, direction, failed_at, took_effect, failed_statement, error) VALUES (?, 'up', NOW(3), '[]', NULL, 'interrupted: stale')",
+      [fixture.extraOne],
+    );
+    expect((await project.authdb(["status", "--check"])).code).toBe(0);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    expect(await partialRows()).toEqual([]);
   });
 
   test("programmatic migrate() rejects with a MigrationFailedError that carries what took effect", async () => {

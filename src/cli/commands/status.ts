@@ -74,7 +74,7 @@ function brokenHint(broken: MigrationStatus["applied"]): string {
 }
 
 const PARTIAL_HINT =
-  "Undo the statements that took effect (listed above; `--json` has them whole) or make the migration skip them, then run `npx authdb migrate` (or down) again: see \"Recovering from a partial migration\" in docs/cli.md.";
+  "Undo the statements that took effect (listed above, `--json` has them whole; for a run interrupted mid-migration, `npx authdb check` shows what is there) or make the migration skip them, then run `npx authdb migrate` (or down) again: see \"Recovering from a partial migration\" in docs/cli.md.";
 
 /** The CI gate: changed or missing files first (6), then migrations that failed partway and pending ones (4). */
 function checkFailure(status: MigrationStatus): AuthdbError | null {
