@@ -46,7 +46,9 @@ interface RunnableQuery {
 const OK_PACKET = Object.freeze({ fieldCount: 0, affectedRows: 0, insertId: 0, info: "", serverStatus: 2, warningStatus: 0, changedRows: 0 });
 
 /** What Sequelize's MySQL query would have returned for a captured statement that changed nothing. */
-function emptyResult(type: string | undefined): unknown {
+function emptyResult(type: string | undefined, sql: string): unknown {
+  // A captured SELECT (one that is not only a read: GET_LOCK, NEXT VALUE FOR) answers with no rows, not an OK packet.
+  if (/^\s*(\/\*.*?\*\/\s*)*\(?\s*SELECT\b/is.test(sql) && (type === undefined || type === QueryTypes.RAW)) return [[], []];
   switch (type) {
     case QueryTypes.SELECT:
     case QueryTypes.SHOWINDEXES:
@@ -85,12 +87,17 @@ export async function withPreview<T>(sequelize: Sequelize, record: (sql: string)
     runnable.run = async function (this: RunnableQuery, sql: string, parameters?: unknown) {
       if (isPreviewRead(sql)) return run.call(this, sql, parameters);
       preview.record(sql.trim());
-      return emptyResult(this.options?.type ?? runnable.options?.type);
+      return emptyResult(this.options?.type ?? runnable.options?.type, sql);
     };
   });
+  // The reads run in a read-only session: a SELECT can still write (a stored function that inserts), and
+  // the server then refuses it (ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION) instead of changing the database.
+  await sequelize.query("SET SESSION TRANSACTION READ ONLY");
   try {
     return await previewing.run({ hook, record }, body);
   } finally {
     sequelize.removeHook("beforeQuery", hook);
+    // The connection goes back to the pool afterwards: it must not stay read-only. A dead one is not reused.
+    await sequelize.query("SET SESSION TRANSACTION READ WRITE").catch(() => undefined);
   }
 }

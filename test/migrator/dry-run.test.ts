@@ -214,6 +214,32 @@ describe("dry run on mariadb (preview mode)", () => {
     expect((await outsideQuery<{ n: number }>(project.db.url, "SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users'"))[0]!.n).toBe(6);
   });
 
+  test("reads run in a read-only session: a SELECT whose stored function writes is refused, not run; GET_LOCK is captured and answers no rows", async () => {
+    project = await createProject("dry_readonly_mariadb", MARIADB);
+    await outsideExecute(project.db.url, "CREATE TABLE audit (n INT)");
+    await outsideExecute(project.db.url, "CREATE FUNCTION audited() RETURNS INT MODIFIES SQL DATA BEGIN INSERT INTO audit VALUES (1); RETURN 1; END");
+    writeMigration(
+      project,
+      "20261124000012-select-writes.js",
+      `module.exports = {
+        async up(queryInterface) {
+          const [rows] = await queryInterface.sequelize.query("SELECT GET_LOCK('authdb_review', 0) AS got");
+          if (!Array.isArray(rows)) throw new Error("a captured SELECT must answer rows");
+          await queryInterface.sequelize.query("SELECT audited() AS n");
+        },
+        async down() {},
+      };\n`,
+    );
+    const result = await project.authdb(["migrate", "--dry-run"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/20261124000012-select-writes\.js.*READ ONLY/is);
+    expect(result.stderr).toMatch(/Hint: This was a dry run: only reads were sent, nothing was changed/);
+    expect(await outsideQuery(project.db.url, "SELECT n FROM audit")).toEqual([]);
+    // The session went back to read-write: a real migrate on the same database works.
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    expect(await outsideQuery(project.db.url, "SELECT n FROM audit")).toEqual([{ n: 1 }]);
+  });
+
   test("a step that reads what an earlier previewed step would have created fails, saying nothing was changed", async () => {
     project = await createProject("dry_fails_mariadb", MARIADB);
     writeMigration(
