@@ -14,18 +14,21 @@ const UTF8MB4_HOLDS = new Set(["utf8mb4", "utf8mb3", "utf8", "latin1", "ascii"])
 interface ColumnType {
   base: string;
   args: number[];
+  /** ENUM and SET: the labels, in order. */
+  labels: string[];
   unsigned: boolean;
   /** The type as written, lower case, display widths kept: for "exactly the same". */
   text: string;
 }
 
 function parseType(definition: string): ColumnType | null {
-  const match = /^\s*([a-z]+)\s*(?:\(([^)]*)\))?\s*(unsigned)?/i.exec(definition);
+  const match = /^\s*([a-z]+)\s*(?:\(((?:'(?:[^']|'')*'|[^)'])*)\))?\s*(unsigned)?/i.exec(definition);
   if (!match) return null;
   const base = match[1]!.toLowerCase();
   return {
     base: SYNONYMS[base] ?? base,
     args: (match[2] ?? "").split(",").map((arg) => Number(arg.trim())).filter((n) => Number.isFinite(n)),
+    labels: [...(match[2] ?? "").matchAll(/'((?:[^']|'')*)'/g)].map((label) => label[1]!.replace(/''/g, "'")),
     unsigned: Boolean(match[3]),
     text: match[0].toLowerCase().replace(/\s+/g, " ").trim(),
   };
@@ -54,6 +57,8 @@ function typeKeepsValues(current: ColumnType, next: ColumnType): boolean {
   }
   if (["datetime", "timestamp", "time"].includes(current.base) && next.base === current.base) return (next.args[0] ?? 0) >= (current.args[0] ?? 0);
   if (current.base === "float" && next.base === "double") return true;
+  // A value whose label is gone becomes '' (or is refused): every current label must remain.
+  if ((current.base === "enum" || current.base === "set") && next.base === current.base) return current.labels.every((label) => next.labels.includes(label));
   return current.base === next.base && current.args.join() === next.args.join() && current.unsigned === next.unsigned;
 }
 
