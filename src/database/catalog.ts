@@ -2,7 +2,7 @@ import type { Sequelize } from "sequelize";
 // Sequelize's constants alone (a few lines): `authdb status` reads through this module without loading Sequelize.
 import QueryTypes from "sequelize/lib/query-types";
 import { InvalidInputError } from "../errors";
-import { dialectOf, quoteIdentifier } from "./dialect";
+import { dialectOf, isMysqlFamily, quoteIdentifier } from "./dialect";
 
 /**
  * Where authdb's tables live on PostgreSQL. With a configured `schema` that is the schema; without one it
@@ -20,7 +20,7 @@ const configured = new WeakMap<Sequelize, string>();
  */
 export function bindSchema(sequelize: Sequelize, schema: string | undefined): void {
   const dialect = dialectOf(sequelize);
-  if (schema !== undefined && (dialect === "mysql" || dialect === "mariadb")) {
+  if (schema !== undefined && isMysqlFamily(dialect)) {
     throw new InvalidInputError(
       `schema: "${schema}" is a PostgreSQL option; on ${dialect} a schema is a database`,
       "Remove schema from the config and name the database in the URL (mysql://user@host/database).",

@@ -1,5 +1,5 @@
 import type { Sequelize } from "sequelize";
-import { dialectOf } from "../database";
+import { dialectOf, isMysqlFamily } from "../database";
 import { InvalidInputError } from "../errors";
 import { foreignMatcher, type ForeignMatcher } from "./foreignMigrations";
 
@@ -38,7 +38,7 @@ const bound = new WeakMap<Sequelize, MigrationHistory>();
 export function bindMigrationHistory(sequelize: Sequelize, config: MigrationHistoryConfig): void {
   const dialect = dialectOf(sequelize);
   const schema = config.migrationStorageTableSchema;
-  if (schema !== undefined && (dialect === "mysql" || dialect === "mariadb")) {
+  if (schema !== undefined && isMysqlFamily(dialect)) {
     throw new InvalidInputError(
       `migrationStorageTableSchema: "${schema}" is a PostgreSQL option; on ${dialect} a schema is a database`,
       "Remove migrationStorageTableSchema from the config: the history lives in the database named in the URL.",

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from "sequelize";
-import { dialectOf, quoteIdentifier } from "../database";
+import { dialectOf, isMysqlFamily, quoteIdentifier } from "../database";
 import { qualifiedName } from "../database/catalog";
 import { columnByAttribute, type TableSpec } from "../schema";
 
@@ -51,7 +51,7 @@ export function pruneStatements(sequelize: Sequelize, table: TableSpec, namespac
   // Oldest first: an index on expires then serves the batch as a short range scan.
   const expired = `FROM ${relation} WHERE ${expires} < $1 ORDER BY ${expires}`;
 
-  if (dialect === "mysql" || dialect === "mariadb") {
+  if (isMysqlFamily(dialect)) {
     // MySQL and MariaDB allow ORDER BY … LIMIT on a single-table DELETE, but not a LIMIT in an IN subquery.
     // The limit is inlined: mysql2 sends a bound number as a DOUBLE, which MySQL 8 refuses in LIMIT. It is
     // a validated safe integer (validatePruneOptions), so no text from outside reaches the SQL.
