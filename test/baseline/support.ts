@@ -3,10 +3,9 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Sequelize } from "sequelize";
-import sqlite3 from "sqlite3";
 import { introspectDatabase, type DatabaseSchema } from "../../src/introspect";
 import { runAuthdb, type CliResult } from "../helpers/cli";
-import { mysqlQuery, pgQuery } from "../helpers/databases";
+import { isMysqlUrl, sqlQuery } from "../helpers/databases";
 
 const run = promisify(execFile);
 const APP = path.join(__dirname, "sequelize-adapter-app.mjs");
@@ -85,18 +84,11 @@ export async function layoutOf(url: string): Promise<DatabaseSchema> {
 }
 
 /** Runs SQL from outside authdb, whatever the dialect; returns the rows. */
-export async function rawQuery(url: string, sql: string): Promise<Array<Record<string, unknown>>> {
-  if (url.startsWith("postgres")) return pgQuery(url, sql);
-  if (isMysqlUrl(url)) return mysqlQuery(url, sql);
-  const db = new sqlite3.Database(url.slice("sqlite:".length));
-  try {
-    return await new Promise((resolve, reject) => db.all(sql, (error, rows) => (error ? reject(error) : resolve(rows as Array<Record<string, unknown>>))));
-  } finally {
-    await new Promise((resolve) => db.close(resolve));
-  }
+export function rawQuery(url: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  return sqlQuery(url, sql);
 }
 
-export const isMysqlUrl = (url: string) => /^(mysql|mariadb):/.test(url);
+export { isMysqlUrl };
 
 /** An identifier quoted for raw SQL on the URL's database: "x" on PostgreSQL and SQLite, `x` on MySQL/MariaDB. */
 export function quoted(url: string, name: string): string {

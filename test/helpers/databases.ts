@@ -114,7 +114,7 @@ export async function pgQuery<T = Record<string, unknown>>(url: string, sql: str
  */
 export async function sqlQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   if (url.startsWith("postgres")) return pgQuery<T>(url, sql, params);
-  if (/^(mysql|mariadb):/.test(url)) return mysqlQuery<T>(url, sql, params);
+  if (isMysqlUrl(url)) return mysqlQuery<T>(url, sql, params);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sqlite3 = require("sqlite3") as typeof import("sqlite3");
   const db = new sqlite3.Database(url.slice("sqlite:".length));
@@ -124,6 +124,9 @@ export async function sqlQuery<T = Record<string, unknown>>(url: string, sql: st
     await new Promise((resolve) => db.close(resolve));
   }
 }
+
+/** A MariaDB or MySQL URL (both go through mysql2). */
+export const isMysqlUrl = (url: string) => /^(mysql|mariadb):/.test(url);
 
 /** Runs a query on a MariaDB/MySQL URL with a bare mysql2 connection, from outside authdb. */
 export async function mysqlQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {

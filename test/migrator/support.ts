@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import sqlite3 from "sqlite3";
 import { runAuthdb, type CliResult } from "../helpers/cli";
-import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, createTempDir, mysqlQuery, pgQuery, type TestDatabase } from "../helpers/databases";
+import { createMariaDatabase, createPostgresDatabase, createSqliteDatabase, createTempDir, isMysqlUrl, mysqlQuery, pgQuery, type TestDatabase } from "../helpers/databases";
 
 /** The dialects every safety suite runs on; MariaDB joins once its issue lands. */
 export type DialectName = "postgres" | "sqlite";
@@ -23,7 +23,6 @@ export const DIALECTS: Array<TestDialect<DialectName>> = [
  */
 export const MARIADB: TestDialect<"mariadb"> = { dialect: "mariadb", create: (label) => createMariaDatabase(label) };
 
-const isMysql = (url: string) => /^(mysql|mariadb):/.test(url);
 
 export const INITIAL = "20261123000000-authdb-initial.js";
 /** authdb's built-in follow-up (level 2 of its table set): every project's second migration. */
@@ -93,7 +92,7 @@ function sqliteFile(url: string): string {
 /** A query from outside authdb: a bare pg or mysql2 client, or a separate sqlite3 connection opened read-only. */
 export async function outsideQuery<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
   if (url.startsWith("postgres")) return pgQuery<T>(url, sql);
-  if (isMysql(url)) return mysqlQuery<T>(url, sql);
+  if (isMysqlUrl(url)) return mysqlQuery<T>(url, sql);
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
     const opened: sqlite3.Database = new sqlite3.Database(sqliteFile(url), sqlite3.OPEN_READONLY, (error) => (error ? reject(error) : resolve(opened)));
   });
@@ -108,7 +107,7 @@ export async function outsideQuery<T = Record<string, unknown>>(url: string, sql
 export async function listTables(url: string): Promise<string[]> {
   const rows = url.startsWith("postgres")
     ? await outsideQuery<{ name: string }>(url, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'")
-    : isMysql(url)
+    : isMysqlUrl(url)
       ? await outsideQuery<{ name: string }>(url, "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")
       : await outsideQuery<{ name: string }>(url, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
   return rows.map((row) => row.name).sort();
@@ -117,7 +116,7 @@ export async function listTables(url: string): Promise<string[]> {
 export async function listColumns(url: string, table: string): Promise<string[]> {
   const rows = url.startsWith("postgres")
     ? await outsideQuery<{ name: string }>(url, `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '${table}'`)
-    : isMysql(url)
+    : isMysqlUrl(url)
       ? await outsideQuery<{ name: string }>(url, `SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}'`)
       : await outsideQuery<{ name: string }>(url, `SELECT name FROM pragma_table_info('${table}')`);
   return rows.map((row) => row.name).sort();
@@ -126,7 +125,7 @@ export async function listColumns(url: string, table: string): Promise<string[]>
 /** Names in SequelizeMeta and in authdb's checksum table, as stored (duplicates kept, so a test can see them). */
 export async function recordedNames(url: string): Promise<{ meta: string[]; checksums: string[] }> {
   const tables = await listTables(url);
-  const meta = tables.includes("SequelizeMeta") ? await outsideQuery<{ name: string }>(url, isMysql(url) ? "SELECT name FROM `SequelizeMeta`" : `SELECT name FROM "SequelizeMeta"`) : [];
+  const meta = tables.includes("SequelizeMeta") ? await outsideQuery<{ name: string }>(url, isMysqlUrl(url) ? "SELECT name FROM `SequelizeMeta`" : `SELECT name FROM "SequelizeMeta"`) : [];
   const sums = tables.includes("authdb_migrations") ? await outsideQuery<{ name: string }>(url, `SELECT name FROM authdb_migrations`) : [];
   return { meta: meta.map((r) => r.name).sort(), checksums: sums.map((r) => r.name).sort() };
 }
@@ -163,7 +162,7 @@ export async function outsideExecute(url: string, sql: string): Promise<void> {
     await pgQuery(url, sql);
     return;
   }
-  if (isMysql(url)) {
+  if (isMysqlUrl(url)) {
     await mysqlQuery(url, sql);
     return;
   }
