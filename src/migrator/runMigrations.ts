@@ -382,7 +382,8 @@ async function runLocked(state: RunState, body: (umzug: ReturnType<typeof create
   const prepareAndRun = async () => {
     await state.store.ensureTables();
     const records = await state.store.listPartial();
-    const current = currentPartials(records, new Set((await state.store.listApplied()).map((m) => m.name)));
+    // The history is read only when there is a record to weigh against it (most runs have none).
+    const current = records.length ? currentPartials(records, new Set((await state.store.listApplied()).map((m) => m.name))) : [];
     // Records the database has outgrown (their migration was completed another way) are dropped, under the lock.
     if (!options.dryRun) for (const stale of records.filter((record) => !current.includes(record))) await state.store.clearPartial(stale.name);
     state.partial = new Map(current.map((record) => [record.name, record]));
