@@ -1,9 +1,9 @@
 import path from "node:path";
 import type { Sequelize } from "sequelize";
-import { validateConfig, type AuthdbConfig } from "../config";
+import { assertFitsMysql, validateConfig, type AuthdbConfig } from "../config";
 import { bindSchema } from "../database/catalog";
 import { bindMigrationHistory } from "./historyOptions";
-import { dialectOf } from "../database";
+import { dialectOf, isMysqlFamily } from "../database";
 import { AuthdbError, ChangedMigrationError, ExitCode, InvalidInputError } from "../errors";
 import { tablesInOrder } from "../schema";
 import type { MigratorListener } from "./events";
@@ -34,6 +34,8 @@ export function migrationsFor(config: AuthdbConfig, baseDir = process.cwd()): Mi
  */
 export async function migrate(sequelize: Sequelize, config: AuthdbConfig = {}, options: MigrateOptions = {}): Promise<RunResult> {
   const migrations = migrationsFor(config);
+  // Rendered from the config and run here: a table this server could not create is refused before any DDL.
+  if (!config.migrationsDir && isMysqlFamily(dialectOf(sequelize))) assertFitsMysql(validateConfig(config).schema);
   if (config.migrationsDir && migrations.length === 0) {
     // Silently applying nothing would surface later as the adapter's "not migrated" error, far from the cause.
     throw new InvalidInputError(

@@ -3,8 +3,10 @@ import { describeValue } from "./describeValue";
 
 /**
  * Portable limits: one migration file serves every database, so a size must fit all of them.
- * STRING: MySQL's VARCHAR holds 65,535 bytes per row, which is 16,383 characters in utf8mb4 (PostgreSQL
- * allows 10,485,760); longer text belongs in TEXT. DATE: fractional-second digits, 0 to 6 everywhere.
+ * STRING: a MySQL VARCHAR column holds 65,535 bytes, 16,383 characters in utf8mb4 (PostgreSQL allows
+ * 10,485,760); longer text belongs in TEXT. That is one column alone: the row limit counts every column of the
+ * table, the built-in ones too, so less fits beside them (15,831 on users), and a unique STRING takes 768
+ * (mysqlLimits.ts checks both per table). DATE: fractional-second digits, 0 to 6 everywhere.
  * DECIMAL: MySQL allows precision 1 to 65 and scale 0 to 30 (PostgreSQL 1,000), scale at most precision.
  */
 export const SIZE_LIMITS = {

@@ -59,7 +59,9 @@ describe("column options: portable ranges per type", () => {
   ])("%j is refused", (column, message) => rejects(userColumn(column), message));
 
   test("the limits themselves are accepted", () => {
-    expect(customColumn(userColumn({ type: "STRING", length: 16383 }))).toMatchObject({ length: 16383 });
+    // 16,383 characters is a VARCHAR column's own limit; beside the built-in columns of users the row limit
+    // leaves 15,831 (test/unit/mysql-limits.test.ts).
+    expect(customColumn(userColumn({ type: "STRING", length: 15831 }))).toMatchObject({ length: 15831 });
     expect(customColumn(userColumn({ type: "DATE", length: 0 }))).toMatchObject({ length: 0 });
     expect(customColumn(userColumn({ type: "DATE", length: 6 }))).toMatchObject({ length: 6 });
     expect(customColumn(userColumn({ type: "DECIMAL", precision: 65, scale: 30 }))).toMatchObject({ precision: 65, scale: 30 });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Dialect } from "../../database";
+import { assertFitsMysql } from "../../config";
 import { AuthdbError, ExitCode, InvalidInputError } from "../../errors";
 import { migrationExtension } from "../../migrations/moduleSystem";
 import { migrationSql } from "../../migrations/migrationSql";
@@ -81,6 +82,7 @@ export async function generate(name: string | undefined, options: GenerateOption
   if (!snapshot) {
     throw new InvalidInputError(`no migrations in ${relativePath(project.migrationsDir)} to build on`, "Run `npx authdb init` first: it writes the initial migration and the snapshot.");
   }
+  assertFitsMysql(project.schema, project.file, snapshot.schema);
   const plan = planSchemaChanges(snapshot.schema, project.schema, options.rename);
   for (const rename of options.rename) {
     const table = project.schema.tables[rename.model].table;
