@@ -23,7 +23,7 @@ import type {
 import { detectCapabilities, type Capabilities } from "./capabilities";
 import { columnEncoders, NO_MATCH } from "./columnEncoders";
 import { resolveClient, type AdapterClient } from "./connection";
-import { translateDatabaseError } from "./databaseErrors";
+import { isUncomparableKey, translateDatabaseError } from "./databaseErrors";
 import { describeValue } from "./describeValue";
 import { UnknownRecordError } from "./errors";
 import { mergeExtend, type ModelsOption } from "./modelsOption";
@@ -131,22 +131,28 @@ export function SequelizeAdapter(client: AdapterClient, options: SequelizeAdapte
     return bound;
   }
 
-  /** Runs one statement of `table`; a constraint violation becomes an authdb error naming the attribute(s). */
-  async function run<T>(table: TableSpec, statement: Statement, bound: unknown[], execute: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one statement of `table`; a constraint violation becomes an authdb error naming the attribute(s).
+   * `none` is what it gives when a key it compares cannot be in any row: a MySQL column in a narrower
+   * character set (latin1, utf8mb3) refuses to compare with a character it lacks, and no row holds one, so
+   * the call finds nothing, as keys() decides for other impossible keys (a hostile cookie is not a 500).
+   */
+  async function run<T>(table: TableSpec, statement: Statement, bound: unknown[], execute: () => Promise<T>, none: T): Promise<T> {
     try {
       return await execute();
     } catch (error) {
+      if (isUncomparableKey(error)) return none;
       throw translateDatabaseError(error, { table, columns: statement.bind, values: bound });
     }
   }
 
   /** A statement that returns rows: a SELECT (`read`), or a write with RETURNING. */
   const rows = (table: TableSpec, statement: Statement, bound: unknown[], intent: Intent, transaction?: Transaction): Promise<Row[]> =>
-    run(table, statement, bound, () => query.rows(statement, bound, intent, transaction));
+    run(table, statement, bound, () => query.rows(statement, bound, intent, transaction), []);
 
   /** A write without RETURNING; resolves to the number of rows it changed. */
   const execute = (table: TableSpec, statement: Statement, bound: unknown[], transaction?: Transaction): Promise<number> =>
-    run(table, statement, bound, () => query.count(statement, bound, transaction));
+    run(table, statement, bound, () => query.count(statement, bound, transaction), 0);
 
   /** `intent: "write"` reads from the primary: the row a write without RETURNING just changed, never a lagging replica's. */
   async function selectRow<T>(table: TableSpec, by: readonly string[], values: Row, intent: Intent = "read"): Promise<T | null> {

@@ -1,6 +1,6 @@
 import type { ColumnSpec, TableSpec } from "../schema";
 import { describeValue } from "./describeValue";
-import { ConstraintViolationError, ForeignKeyConstraintError, UniqueConstraintError } from "./errors";
+import { ConstraintViolationError, ForeignKeyConstraintError, InvalidValueError, UniqueConstraintError } from "./errors";
 
 /** The fields of a pg or sqlite3 driver error this module reads (Sequelize keeps the driver's error as `parent`). */
 interface DriverError {
@@ -23,7 +23,8 @@ export interface WriteAttempt {
 /**
  * A database error of a write, as an authdb error that names the model, the attribute(s) and the
  * constraint, with the database's error as `cause`. Constraint and column names are mapped back to
- * attributes through the Schema. Errors that are not constraint violations are returned unchanged.
+ * attributes through the Schema. MySQL's refusals of a character the column's character set lacks become an
+ * InvalidValueError naming the column. Other errors are returned unchanged.
  *
  * PostgreSQL reports SQLSTATE codes with the constraint name, the column (not-null) and
  * `Key (col, …)=(…)` in `detail`; SQLite reports one code and names `table.column`s in the message;
@@ -62,6 +63,12 @@ export function translateDatabaseError(error: unknown, attempt: WriteAttempt): u
       const column = /for column '([^']+)'/.exec(message)?.[1];
       return tooLong(attempt, message, error, column);
     }
+    case "ER_TRUNCATED_WRONG_VALUE_FOR_FIELD": {
+      // The same code reports a number the column cannot parse ("Incorrect integer value"): only text is a charset problem.
+      if (!message.startsWith("Incorrect string value")) return error;
+      const column = mysqlColumnName(/ for column (.+) at row \d+$/.exec(message.trim())?.[1] ?? "");
+      return unstorable(attempt, column, message, error);
+    }
   }
   if (!code.startsWith("SQLITE_CONSTRAINT")) return error;
   const failed = /(UNIQUE|NOT NULL) constraint failed: (.+)$/.exec(message);
@@ -92,6 +99,21 @@ function mysqlKeyName(message: string): string {
   // The last `for key '…'`: the duplicate value comes first and may itself hold that text.
   const key = /for key '([^']+)'$/.exec(message.trim())?.[1] ?? "";
   return key.slice(key.lastIndexOf(".") + 1);
+}
+
+/**
+ * MySQL's refusal to compare a key with a column in a narrower character set (ERROR 1267 "Illegal mix of
+ * collations"): the adapter compares only keys, so it means the key holds a character no row can hold.
+ */
+export function isUncomparableKey(error: unknown): boolean {
+  const driver = (error as { parent?: DriverError; original?: DriverError } | null)?.parent ?? (error as { original?: DriverError } | null)?.original;
+  return driver?.code === "ER_CANT_AGGREGATE_2COLLATIONS" || driver?.code === "ER_CANT_AGGREGATE_3COLLATIONS";
+}
+
+/** The last name of `` `db`.`users`.`name` `` (MariaDB) or `'name'` (MySQL 8). */
+function mysqlColumnName(reference: string): string | undefined {
+  const quoted = /`((?:[^`]|``)*)`$/.exec(reference) ?? /'([^']*)'$/.exec(reference);
+  return quoted ? quoted[1]!.replace(/``/g, "`") : undefined;
 }
 
 /** The columns of a MySQL key violation: the Schema's index of that name, or the primary key. */
@@ -166,4 +188,28 @@ function tooLong(attempt: WriteAttempt, message: string, cause: unknown, column?
     `${attributes.map((a) => `${model}.${a}`).join(" or ") || `a value of ${model}`} is longer than the database column of ${table} holds (${message})`,
     "The database's column is shorter than the schema says: run `authdb check` to find the drift, or shorten the value",
   );
+}
+
+/**
+ * A text value the column's character set cannot hold (a latin1 or utf8mb3 column of an older or adopted
+ * database, written with an emoji, say): MySQL refuses the write (`Incorrect string value`), naming the column.
+ */
+function unstorable(attempt: WriteAttempt, columnName: string | undefined, message: string, cause: unknown): unknown {
+  const { model, table } = attempt.table;
+  const texts = attempt.columns.map((column, i) => ({ column, value: attempt.values[i] })).filter(({ value }) => typeof value === "string");
+  const culprit = texts.find(({ column }) => column.column === columnName);
+  if (!culprit) return cause;
+  const { column, value } = culprit;
+  const definition = column.type === "STRING" ? `VARCHAR(${column.length ?? 255})` : column.type === "TEXT" ? "TEXT" : "<its type>";
+  const error = new InvalidValueError(
+    model,
+    column.attribute,
+    value,
+    `${describeValue(value, column.attribute)} cannot be stored in the column ${table}.${column.column}: its character set has no such character (${message})`,
+    `Convert the column to utf8mb4: \`authdb migrate\` does it for the Auth.js tables if their exact-text migration (20261123000002) has not run yet, ` +
+      `otherwise by hand \`ALTER TABLE ${table} MODIFY ${column.column} ${definition} CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin ${column.allowNull ? "NULL" : "NOT NULL"}\` ` +
+      `(MySQL 8: COLLATE utf8mb4_0900_bin). CONVERT TO CHARACTER SET is refused on these tables: it would change the foreign keys' columns`,
+  );
+  error.cause = cause;
+  return error;
 }
