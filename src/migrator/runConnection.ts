@@ -32,7 +32,9 @@ function enter(sequelize: Sequelize): () => void {
     const restoreGet = overrideProperty(manager, "getConnection", function (this: ConnectionManager, options?: unknown) {
       const connection = pinned.getStore();
       // A context that outlived its run (an abandoned, stalled migration waking up) gets no stale connection.
-      return isPinned(connection) ? Promise.resolve(connection) : getConnection.call(this, options);
+      if (!isPinned(connection)) return getConnection.call(this, options);
+      const open = (connection as { uuid?: unknown }).uuid;
+      return open === undefined ? Promise.resolve(connection) : Promise.reject(outsideOpenTransaction(String(open), options));
     });
     const restoreRelease = overrideProperty(manager, "releaseConnection", function (this: ConnectionManager, connection: unknown) {
       // Sequelize releases after each statement; the pinned connection stays with the run (and its lock).
@@ -46,6 +48,25 @@ function enter(sequelize: Sequelize): () => void {
   });
 }
 
+/**
+ * Sequelize sends a statement that names no transaction on a connection from getConnection, and a
+ * transaction marks the connection it holds with its id (`connection.uuid`, set in prepareEnvironment and
+ * cleared when it commits or rolls back). With every statement on one connection, a statement a migration
+ * sends without `{ transaction: t }` while its transaction is open would silently become part of it (on
+ * PostgreSQL it runs beside it, on a connection of its own), and a second transaction's BEGIN would commit
+ * the first. Neither is sent: the migration fails, naming the mistake.
+ */
+function outsideOpenTransaction(transactionId: string, options: unknown): Error {
+  const opening = typeof (options as { uuid?: unknown } | undefined)?.uuid === "string";
+  const what = opening
+    ? "opened a second transaction while its transaction " + transactionId + " was open; on MySQL and MariaDB every statement of a migration run goes through one connection, where that BEGIN would commit the first transaction"
+    : "sent a statement without { transaction: t } while its transaction " + transactionId + " was open; on MySQL and MariaDB every statement of a migration run goes through one connection, so it would have silently become part of that transaction";
+  const fix = opening
+    ? "Nest it in the open one (sequelize.transaction({ transaction: t }, …), a savepoint) or open it after the first commits"
+    : "Pass { transaction: t } to every statement meant to be part of it, send the others after it commits, and commit or roll back every transaction the migration opens before it returns";
+  return new Error(`the migration ${what} (refused, not sent). ${fix}.`);
+}
+
 /** Runs `body` with every statement it sends on `sequelize` going through `connection`. */
 export async function withRunConnection<T>(sequelize: Sequelize, connection: object, body: () => Promise<T>): Promise<T> {
   const leave = enter(sequelize);
@@ -53,7 +74,30 @@ export async function withRunConnection<T>(sequelize: Sequelize, connection: obj
   try {
     return await pinned.run(connection, body);
   } finally {
+    // While still pinned, so that the rollback's release leaves the connection with the lock.
+    await rollBackLeftOpen(sequelize, connection);
     pinnedConnections.delete(connection);
     leave();
   }
+}
+
+interface TransactionLike {
+  connection: unknown;
+  rollback(): Promise<void>;
+}
+
+/**
+ * A transaction a migration opened and never ended (an unmanaged one it forgot, or abandoned when it
+ * failed) would go back to the app's pool with the lock's connection: still open, its rows uncommitted and
+ * its mark set, so that the next run on this instance would be refused every statement. It is rolled
+ * back here, through Sequelize's own rollback on a stand-in, which also clears the mark.
+ */
+async function rollBackLeftOpen(sequelize: Sequelize, connection: object): Promise<void> {
+  if ((connection as { uuid?: unknown }).uuid === undefined) return;
+  // The instance's own Transaction class: Sequelize checks `instanceof` against the copy it was loaded from.
+  const Transaction = (sequelize as unknown as { Sequelize: { Transaction: new (sequelize: Sequelize, options: object) => TransactionLike } }).Sequelize.Transaction;
+  const standIn = new Transaction(sequelize, {});
+  standIn.connection = connection;
+  // A failed ROLLBACK makes Sequelize destroy the connection, which ends the transaction too.
+  await standIn.rollback().catch(() => undefined);
 }
