@@ -171,8 +171,22 @@ export function mysqlLimitProblem(table: TableSpec): MysqlLimitProblem | null {
 function tableLimitProblems(table: TableSpec): MysqlLimitProblem[] {
   const primaryKey = table.columns.filter((c) => c.primaryKey).map((c) => c.column);
   const keys = [{ name: "PRIMARY", columns: primaryKey, unique: true }, ...table.indexes].flatMap((key) => (key.columns.length ? (keyProblem(table, key) ?? []) : []));
+  const defaults = table.columns.flatMap((column) => textDefaultProblem(table, column) ?? []);
   const whole = tableWideProblem(table);
-  return whole ? [...keys, whole] : keys;
+  return whole ? [...keys, ...defaults, whole] : [...keys, ...defaults];
+}
+
+/**
+ * A TEXT column cannot have a literal default on MySQL (ERROR 1101), and Sequelize leaves the default out of
+ * the migration's SQL on MySQL and MariaDB without a word: the column would have none, and a row written
+ * without the value would get NULL there (measured on MariaDB 10.11). JSON defaults are refused already.
+ */
+function textDefaultProblem(table: TableSpec, column: ColumnSpec): MysqlLimitProblem | null {
+  if (column.type !== "TEXT" || column.defaultValue === undefined || column.defaultValue === null) return null;
+  return {
+    path: customPath(table, column),
+    problem: `is a TEXT column with a defaultValue, which MySQL refuses (ERROR 1101 "BLOB, TEXT, GEOMETRY or JSON column can't have a default value") and the migration would leave out on MariaDB; make it a STRING with a length, or set the value in your application`,
+  };
 }
 
 function tableWideProblem(table: TableSpec): MysqlLimitProblem | null {

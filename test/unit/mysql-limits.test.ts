@@ -6,9 +6,9 @@
 import { assertFitsMysql, ConfigError, validateConfig } from "../../src/config";
 import { ExitCode } from "../../src/errors";
 import { buildSchema, MODEL_NAMES, SchemaConfigError, tablesInOrder, type ColumnSpec, type ModelName, type TableSpec } from "../../src/schema";
+import { paddedTo, type Extend } from "../helpers/mysqlLimits";
 import { MAX_UNIQUE_STRING_LENGTH, MYSQL_LIMITS, mysqlColumnBytes, mysqlLimitProblem, mysqlLimitProblems, recordBytesOf, rowBytesOf, } from "../../src/schema/mysqlLimits";
 
-type Extend = Record<string, unknown>;
 /** The schema, refused with its first problem as init and generate refuse it. */
 function checked(options: Parameters<typeof buildSchema>[0]) {
   const schema = buildSchema(options);
@@ -19,16 +19,6 @@ function checked(options: Parameters<typeof buildSchema>[0]) {
 const schemaWith = (model: ModelName, extend: Extend) => checked({ extend: { [model]: extend } as never });
 const tableWith = (model: ModelName, extend: Extend) => schemaWith(model, extend).tables[model];
 
-/** `extend` plus NOT NULL BIGINT then BOOLEAN columns until `measure` of the table is exactly `target`. */
-function paddedTo(model: ModelName, extend: Extend, measure: (table: TableSpec) => number, target: number): Extend {
-  const padded = { ...extend };
-  for (let i = 0; ; i++) {
-    const remaining = target - measure(tableWith(model, padded));
-    if (remaining === 0) return padded;
-    if (remaining < 0) throw new Error(`the base config is already ${-remaining} bytes over ${target}`);
-    padded[`pad${i}`] = { type: remaining >= 8 ? "BIGINT" : "BOOLEAN", allowNull: false };
-  }
-}
 
 describe("what each column takes on MySQL and MariaDB (measured on MariaDB 10.11)", () => {
   const column = (spec: Partial<ColumnSpec>): ColumnSpec => ({ attribute: "c", column: "c", type: "STRING", allowNull: true, ...spec });
@@ -201,3 +191,13 @@ describe("when they are checked: writing or running a migration, never the adapt
     expect(() => assertFitsMysql(more, undefined, held)).toThrow(/^extend\.User\.notes is a unique TEXT column/);
   });
 });
+
+describe("a TEXT column has no literal default on MySQL", () => {
+  test("a TEXT default is refused naming MySQL's error and the fix; a STRING default, or a TEXT without one, is not", () => {
+    expect(() => schemaWith("User", { bio: { type: "TEXT", defaultValue: "none" } })).toThrow(/^extend\.User\.bio is a TEXT column with a defaultValue, which MySQL refuses \(ERROR 1101 .*make it a STRING with a length, or set the value in your application$/);
+    expect(() => schemaWith("User", { bio: { type: "STRING", length: 2000, defaultValue: "none" } })).not.toThrow();
+    expect(() => schemaWith("User", { bio: { type: "TEXT", defaultValue: null } })).not.toThrow();
+    expect(() => schemaWith("User", { bio: "TEXT" })).not.toThrow();
+  });
+});
+
