@@ -39,7 +39,8 @@ function mysqlDefaultSql(value, extra, mariadb, escape) {
   if (value === null || (mariadb && value === "NULL")) return null;
   if (/^current_timestamp(\(\d?\))?$/i.test(value)) return "now";
   if (mariadb) return value;
-  if (/DEFAULT_GENERATED/i.test(extra || "")) return "(" + value + ")";
+  // MySQL keeps an expression's quotes escaped there: _utf8mb4\'x\' is _utf8mb4'x'.
+  if (/DEFAULT_GENERATED/i.test(extra || "")) return "(" + value.replace(/\\(['\\])/g, "$1") + ")";
   return escape(value);
 }
 

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Sequelize } from "sequelize";
+import { QueryTypes, type Sequelize } from "sequelize";
 import { dialectOf } from "../database";
 import { AuthdbError, ExitCode, InvalidInputError } from "../errors";
 import { diffSchema, expectedSchema, introspectDatabase, type DatabaseSchema, type Difference } from "../introspect";
+import { isExactCollation } from "../introspect/exactCollation";
 import { findInitialMigration } from "../migrations/initialMigrationFile";
 import { BUILTIN_MIGRATIONS, builtinMigrationName, renderMigrationSet, schemaAtLevel } from "../migrations/migrationSet";
 import { migrationExtension } from "../migrations/moduleSystem";
@@ -12,7 +13,7 @@ import { initialMigrationName, migrationFileName } from "../migrations/renderMig
 import { describeChange, planSchemaChanges } from "../migrations/planSchemaChanges";
 import { renderSnapshot, snapshotPath } from "../migrations/snapshot";
 import { MetaStore, migrationChecksum, readMigrationDir } from "../migrator";
-import { BUILTIN_LEVEL, tablesInOrder, type Schema, type SchemaOptions } from "../schema";
+import { BUILTIN_LEVEL, tablesInOrder, type Schema, type SchemaOptions, type TableSpec } from "../schema";
 import { analyzeLayout, type LayoutAnalysis } from "./analyzeLayout";
 import { LAYOUT_DIALECTS, layoutDialectOf } from "./layout";
 import { renderAdoptionMigration } from "./renderAdoptionMigration";
@@ -96,23 +97,27 @@ async function assertNoHistory(sequelize: Sequelize, migrationsDir: string): Pro
  * must describe this config. A folder whose migrations hold another schema (init ran before `extend` grew)
  * would make the recorded history a lie.
  */
-function assertFolderHoldsConfig(migrationsDir: string, options: SchemaOptions): void {
-  if (!findInitialMigration(migrationsDir)) return;
-  const held = readFolderSnapshot(migrationsDir, options);
-  if (!held) return;
+function assertFolderHoldsConfig(migrationsDir: string, options: SchemaOptions): number {
   const level = builtinLevelInFolder(migrationsDir);
+  if (!findInitialMigration(migrationsDir)) return level;
+  const held = readFolderSnapshot(migrationsDir, options);
+  if (!held) return level;
   // Compared as generate compares them, not as text: a snapshot read back from the file lists each column's
-  // keys in another order than the config's builder does.
+  // keys in another order than the config's builder does. A later built-in level may be held too, by the
+  // migration `authdb generate` wrote when authdb was upgraded (under its own name).
+  for (let heldAt = BUILTIN_LEVEL; heldAt > level; heldAt--) {
+    if (planSchemaChanges(held.schema, schemaAtLevel(options, heldAt)).changes.length === 0) return heldAt;
+  }
   const changes = planSchemaChanges(held.schema, schemaAtLevel(options, level)).changes.map(describeChange);
-  if (changes.length === 0) return;
+  if (changes.length === 0) return level;
   throw new InvalidInputError(
     `the migrations in ${migrationsDir} hold a different schema than the config (${held.source === "file" ? snapshotPath(migrationsDir) : "its initial migration"} differs from what the config gives: ${changes.slice(0, 3).join("; ")}${changes.length > 3 ? `; and ${changes.length - 3} more` : ""})`,
     "baseline records the folder's initial migration as applied, so it must create exactly the config's tables. Make the config match the folder; or, if no database has applied the folder's migrations yet, delete them (and authdb.snapshot.json) and run baseline again: it writes them from the config.",
   );
 }
 
-/** Per built-in migration after the initial one: the indexes it adds, by table. */
-function builtinIndexes(options: SchemaOptions): Array<{ slug: string; level: number; indexes: Array<{ table: string; name: string; columns: string[] }> }> {
+/** Per built-in migration after the initial one: the indexes it adds, by table, and the tables whose text it makes exact. */
+function builtinSteps(options: SchemaOptions): Array<{ slug: string; level: number; indexes: Array<{ table: string; name: string; columns: string[] }>; exactText: TableSpec[] }> {
   return BUILTIN_MIGRATIONS.filter((m) => m.level <= BUILTIN_LEVEL).map((builtin) => {
     const before = schemaAtLevel(options, builtin.level - 1);
     const after = schemaAtLevel(options, builtin.level);
@@ -120,13 +125,36 @@ function builtinIndexes(options: SchemaOptions): Array<{ slug: string; level: nu
       const known = new Set(before.tables[table.model].indexes.map((i) => i.name));
       return table.indexes.filter((i) => !known.has(i.name)).map((i) => ({ table: table.table, name: i.name, columns: i.columns }));
     });
-    return { slug: builtin.slug, level: builtin.level, indexes };
+    const exactText = tablesInOrder(after).filter((table) => table.exactText && !before.tables[table.model].exactText);
+    return { slug: builtin.slug, level: builtin.level, indexes, exactText };
   });
 }
 
 function hasIndex(live: DatabaseSchema, index: { table: string; name: string; columns: string[] }): boolean {
   const table = live.tables[index.table];
   return Boolean(table?.indexes.some((i) => i.name === index.name && i.columns.join(",") === index.columns.join(",")));
+}
+
+/**
+ * Whether the tables' text already compares exactly (MySQL/MariaDB; elsewhere it always does): every text
+ * column, and each table's default, which a column added later takes. When not, the exact-text migration
+ * stays pending: it converts whatever is left, so a partly exact database needs no refusal.
+ */
+async function hasExactText(sequelize: Sequelize, live: DatabaseSchema, dialect: string, tables: TableSpec[]): Promise<boolean> {
+  if (dialect !== "mysql" || !tables.length) return true;
+  const defaults = await sequelize.query<{ name: string; collation: string | null }>(
+    `SELECT TABLE_NAME AS name, TABLE_COLLATION AS collation FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (${tables.map(() => "?").join(", ")})`,
+    { type: QueryTypes.SELECT, replacements: tables.map((t) => t.table) },
+  );
+  if (tables.some((spec) => !defaults.some((row) => String(row.name) === spec.table && row.collation !== null && isExactCollation(String(row.collation))))) return false;
+  return tables.every((spec) =>
+    spec.columns
+      .filter((column) => column.type === "STRING" || column.type === "TEXT")
+      .every((column) => {
+        const collation = live.tables[spec.table]?.columns.find((c) => c.name === column.column)?.collation;
+        return collation !== undefined && isExactCollation(collation);
+      }),
+  );
 }
 
 function fileContent(dir: string, name: string, fallback: string): string {
@@ -148,7 +176,7 @@ export async function planBaseline(sequelize: Sequelize, project: { migrationsDi
   const options = schemaOptions(project.config);
   onEvent?.({ type: "reading", what: "history" });
   const applied = await assertNoHistory(sequelize, dir);
-  assertFolderHoldsConfig(dir, options);
+  const heldLevel = assertFolderHoldsConfig(dir, options);
 
   const initial: Schema = schemaAtLevel(options, 1);
   const tables = tablesInOrder(initial).map((t) => t.table);
@@ -162,7 +190,7 @@ export async function planBaseline(sequelize: Sequelize, project: { migrationsDi
   }
   // Every dialect's spelling: the follow-up is shared, and converges a teammate's database of any of them.
   const expected = { postgres: expectedSchema(initial, "postgres"), sqlite: expectedSchema(initial, "sqlite"), mysql: expectedSchema(initial, "mysql") };
-  const builtins = builtinIndexes(options);
+  const builtins = builtinSteps(options);
   const analysis = analyzeLayout({
     dialect,
     live,
@@ -197,11 +225,14 @@ export async function planBaseline(sequelize: Sequelize, project: { migrationsDi
   const initialName = findInitialMigration(dir) ?? set[0]!.name;
   if (!existsSync(path.join(dir, initialName))) write.push({ file: path.join(dir, initialName), content: set[0]!.source, role: "initial" });
   record.push({ name: initialName, checksum: migrationChecksum(fileContent(dir, initialName, set[0]!.source)) });
-  // A built-in migration counts as applied only when all its indexes, and every earlier level's, are there.
+  // A built-in migration counts as applied only when all it makes, and every earlier level's, is there.
   let present = true;
   for (const builtin of builtins) {
     const rendered = set.find((m) => m.name.startsWith(`${builtin.slug}.`))!;
-    const name = [".js", ".cjs"].map((e) => builtinMigrationName(builtin.slug, e as ".js" | ".cjs")).find((n) => existsSync(path.join(dir, n))) ?? rendered.name;
+    const inFolder = [".js", ".cjs"].map((e) => builtinMigrationName(builtin.slug, e as ".js" | ".cjs")).find((n) => existsSync(path.join(dir, n)));
+    // Held by another file of the folder (generate's upgrade migration): a second copy would run it twice.
+    if (!inFolder && builtin.level <= heldLevel) continue;
+    const name = inFolder ?? rendered.name;
     if (!existsSync(path.join(dir, name))) write.push({ file: path.join(dir, name), content: rendered.source, role: "builtin" });
     const found = builtin.indexes.filter((index) => hasIndex(live, index));
     if (found.length && found.length < builtin.indexes.length) {
@@ -211,7 +242,7 @@ export async function planBaseline(sequelize: Sequelize, project: { migrationsDi
         `Drop ${found.map((i) => i.name).join(", ")} (an index; no row is lost) or create the missing ones as ${name} does, then run baseline again. Nothing was written.`,
       );
     }
-    present = present && found.length === builtin.indexes.length;
+    present = present && found.length === builtin.indexes.length && (await hasExactText(sequelize, live, dialect, builtin.exactText));
     if (present) record.push({ name, checksum: migrationChecksum(fileContent(dir, name, rendered.source)) });
     else pending.push(name);
   }

@@ -1,7 +1,8 @@
-import { identifierProblem, type Schema } from "../schema";
+import { identifierProblem, type Schema, type TableSpec } from "../schema";
 import { UnsafeMigrationValueError } from "../migrations/jsLiteral";
 import { renderCreateTable } from "../migrations/renderMigration";
 import { CONVERGE_RUNTIME } from "./convergeRuntime";
+import { EXACT_TEXT_RUNTIME } from "../migrations/exactTextRuntime";
 import type { Layout, LayoutTable } from "./layout";
 
 /** What a type looks like in a catalog's normalized spelling: `varchar(255)`, `timestamptz`, `numeric(10,2)`. */
@@ -85,10 +86,14 @@ function renderLayout(layout: Layout): string {
   ].join("\n");
 }
 
+/** The tables the old layout lacks. */
+function missingTables(layout: Layout, initial: Schema): TableSpec[] {
+  return Object.values(initial.tables).filter((t) => layout.after.tables[t.table] && !layout.before.tables[t.table]);
+}
+
 /** The tables the old layout lacks, created exactly as the initial migration creates them. */
 function renderCreators(layout: Layout, initial: Schema): string {
-  const missing = Object.values(initial.tables).filter((t) => layout.after.tables[t.table] && !layout.before.tables[t.table]);
-  const creators = missing.map((table) =>
+  const creators = missingTables(layout, initial).map((table) =>
     [`  ${table.table}: async (queryInterface, Sequelize) => {`, ...renderCreateTable(table), `  },`].join("\n"),
   );
   return [`const CREATE = {`, ...creators, `};`].join("\n");
@@ -114,6 +119,10 @@ export function renderAdoptionMigration(options: AdoptionMigrationOptions): stri
   const { layout, initial, changes, layoutName } = options;
   assertSafeLayout(layout);
   const dialect = DIALECT_NAMES[layout.dialect];
+  // The exact-text migration (built-in level 3) runs before this file and converts the tables there are;
+  // the ones created here get the same exact text (MySQL/MariaDB; elsewhere it does nothing).
+  const created = missingTables(layout, initial).map((t) => JSON.stringify(t.table));
+  const exactCreated = created.length ? `\n    await exactText(queryInterface, [${created.join(", ")}]);` : "";
   return `'use strict';
 
 /**
@@ -145,12 +154,12 @@ ${renderCreators(layout, initial)}
 /** @type {import('authdb').Migration} */
 module.exports = {
   async up(queryInterface, Sequelize) {
-    await converge(queryInterface, Sequelize, LAYOUT, "up", CREATE);
+    await converge(queryInterface, Sequelize, LAYOUT, "up", CREATE);${exactCreated}
   },
 
   async down(queryInterface, Sequelize) {
     await converge(queryInterface, Sequelize, LAYOUT, "down", CREATE);
   },
 };
-${CONVERGE_RUNTIME}`;
+${CONVERGE_RUNTIME}${created.length ? EXACT_TEXT_RUNTIME : ""}`;
 }

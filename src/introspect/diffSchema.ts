@@ -1,4 +1,5 @@
 import type { ColumnShape, DatabaseSchema, Difference, ForeignKeyShape, KeyShape, TableShape } from "./types";
+import { EXACT, isExactCollation } from "./exactCollation";
 
 export interface DiffOptions {
   /** Report tables the expected side does not know. Off for `check`: apps keep their own tables next to Auth.js's. */
@@ -27,6 +28,16 @@ function diffColumns(expected: TableShape, actual: TableShape, out: Difference[]
     if (have.nullable !== want.nullable) {
       const spell = (nullable: boolean) => (nullable ? "nullable" : "NOT NULL");
       out.push({ kind: "nullability", table, column: want.name, expected: spell(want.nullable), actual: spell(have.nullable), message: `${where}: is ${spell(have.nullable)}, expected ${spell(want.nullable)}` });
+    }
+    if (want.collation === EXACT && have.collation && !isExactCollation(have.collation)) {
+      out.push({
+        kind: "collation",
+        table,
+        column: want.name,
+        expected: "a NO PAD binary collation (utf8mb4_nopad_bin, utf8mb4_0900_bin)",
+        actual: have.collation,
+        message: `${where}: collation is ${have.collation}, which ignores case or trailing spaces; expected exact comparison (utf8mb4_nopad_bin on MariaDB, utf8mb4_0900_bin on MySQL)`,
+      });
     }
     // Only compared when the expected side states a default (snapshots of one database do; a Schema does not).
     if (want.default !== undefined && (have.default ?? null) !== want.default) {

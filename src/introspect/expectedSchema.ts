@@ -2,6 +2,7 @@ import type { Dialect } from "../database";
 import { InvalidInputError } from "../errors";
 import { tablesInOrder, type ColumnSpec, type ColumnType, type Schema, type TableSpec } from "../schema";
 import type { DatabaseSchema, TableShape } from "./types";
+import { EXACT } from "./exactCollation";
 
 /**
  * The type each dialect's catalog reports for a column the rendered migration creates, in the
@@ -74,7 +75,9 @@ function decimal(name: string, column: ColumnSpec, scaleAlways: boolean): string
   return scaleAlways ? `${name}(${column.precision},0)` : `${name}(${column.precision})`;
 }
 
-function expectedTable(table: TableSpec, typeOf: (column: ColumnSpec) => string): TableShape {
+function expectedTable(table: TableSpec, typeOf: (column: ColumnSpec) => string, mysql: boolean): TableShape {
+  // UUID columns are left out: a foreign key holds them at the binary collation they were created with.
+  const exact = (column: ColumnSpec) => mysql && table.exactText && (column.type === "STRING" || column.type === "TEXT");
   return {
     name: table.table,
     columns: table.columns.map((column) => ({
@@ -82,6 +85,7 @@ function expectedTable(table: TableSpec, typeOf: (column: ColumnSpec) => string)
       type: typeOf(column),
       // A primary key column is NOT NULL whatever the spec says.
       nullable: column.allowNull && !column.primaryKey,
+      ...(exact(column) ? { collation: EXACT } : {}),
     })),
     primaryKey: table.columns.filter((c) => c.primaryKey).map((c) => c.column).sort(),
     uniques: table.indexes.filter((i) => i.unique).map((i) => ({ name: i.name, columns: i.columns })),
@@ -101,5 +105,6 @@ export function expectedSchema(schema: Schema, dialect: Dialect): DatabaseSchema
     throw new InvalidInputError(`comparing a ${dialect} database with the schema is not supported`, "Use a PostgreSQL, SQLite or MySQL/MariaDB database.");
   }
   const typeOf = (column: ColumnSpec) => spelling[column.type](column);
-  return { tables: Object.fromEntries(tablesInOrder(schema).map((table) => [table.table, expectedTable(table, typeOf)])) };
+  const mysql = dialect === "mysql" || dialect === "mariadb";
+  return { tables: Object.fromEntries(tablesInOrder(schema).map((table) => [table.table, expectedTable(table, typeOf, mysql)])) };
 }

@@ -18,7 +18,8 @@ export interface ColumnShape {
   default?: string | null;
   /**
    * MySQL/MariaDB: the column's collation (`utf8mb4_bin`, `utf8mb4_general_ci`), for string columns.
-   * Read but not compared yet: diffSchema ignores it.
+   * The Schema side says "exact" for the text of an `exactText` table (a NO PAD binary collation, whatever
+   * the server calls it); only that is compared, so databases created with other defaults still agree.
    */
   collation?: string;
 }
@@ -74,7 +75,8 @@ export type DifferenceKind =
   | "missing-foreign-key"
   | "extra-foreign-key"
   | "foreign-key-target"
-  | "foreign-key-action";
+  | "foreign-key-action"
+  | "collation";
 
 export interface Difference {
   kind: DifferenceKind;

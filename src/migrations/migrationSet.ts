@@ -14,11 +14,18 @@ export interface RenderedMigration {
  * Fixed names and level-1 initial migrations mean a database migrated by an older authdb, in memory or
  * from files, sees the same history after an upgrade, with only the new step pending.
  */
-export const BUILTIN_MIGRATIONS: ReadonlyArray<{ level: number; slug: string; description: string }> = [
+export const BUILTIN_MIGRATIONS: ReadonlyArray<{ level: number; slug: string; description: string; label: string }> = [
   {
     level: 2,
     slug: "20261123000001-authdb-expiry-indexes",
     description: "authdb: indexes sessions.expires and verification_tokens.expires, so `authdb prune` finds expired rows without a scan.",
+    label: "authdb's own indexes, for prune",
+  },
+  {
+    level: 3,
+    slug: "20261123000002-authdb-exact-text",
+    description: "authdb: on MySQL and MariaDB, text compares byte-exactly (case and trailing spaces count), as on PostgreSQL and SQLite, where it changes nothing.",
+    label: "exact text comparison on MySQL and MariaDB",
   },
 ];
 

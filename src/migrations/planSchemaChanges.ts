@@ -173,6 +173,10 @@ export function planSchemaChanges(before: Schema, after: Schema, renames: Column
     }
     planTable(model, previous, next, renames, plan);
   }
+  // Last: it reads the live columns, so the ones added above are converted too.
+  for (const model of MODEL_NAMES) {
+    if (after.tables[model].exactText && !before.tables[model]?.exactText) plan.changes.push({ kind: "exact-text", table: after.tables[model].table });
+  }
   return plan;
 }
 
@@ -204,5 +208,7 @@ export function describeChange(change: SchemaChange): string {
       return `drop index ${change.index.name} on ${change.table}`;
     case "rename-index":
       return `rename index ${change.from.name} to ${change.to.name}`;
+    case "exact-text":
+      return `make text in ${change.table} compare exactly (MySQL/MariaDB: a NO PAD binary utf8mb4 collation)`;
   }
 }

@@ -3,6 +3,7 @@ import { renderTemplate } from "../templates";
 import { jsIdentifier, jsLiteral } from "./jsLiteral";
 import { renderColumnOptions, renderCreateTable, renderIndexArguments } from "./renderMigration";
 import type { SchemaChange } from "./schemaChange";
+import { EXACT_TEXT_RUNTIME } from "./exactTextRuntime";
 
 const INDENT = "    ";
 
@@ -93,10 +94,19 @@ export function renderChangeStep(change: SchemaChange): RenderedStep {
         up: [`${INDENT}await queryInterface.removeIndex(${name(change.table, "table")}, ${jsLiteral(change.index.name, "string", "index")});`],
         down: [`${INDENT}await queryInterface.addIndex(${renderIndexArguments(tableNamed(change.table), change.index)});`],
       };
+    case "exact-text":
+      return renderExactText([change]);
   }
 }
 
 type ChangeColumn = Extract<SchemaChange, { kind: "change-column" }>;
+type ExactText = Extract<SchemaChange, { kind: "exact-text" }>;
+
+/** One call for all tables: down checks every table's keys before it changes the first. */
+function renderExactText(group: ExactText[]): RenderedStep {
+  const list = (tables: ExactText[]) => `[${tables.map((c) => name(c.table, "table")).join(", ")}]`;
+  return { up: [`${INDENT}await exactText(queryInterface, ${list(group)});`], down: [`${INDENT}await defaultText(queryInterface, ${list([...group].reverse())});`] };
+}
 
 /** The SQLite rebuild of a table whose columns change: the table as it is to be, with the indexes it has then. */
 function renderSqliteRebuild(table: TableSpec): string {
@@ -129,6 +139,12 @@ export function renderChangeSteps(changes: SchemaChange[]): { up: string[]; down
   let needsRebuild = false;
   for (const change of changes) {
     if (grouped.has(change)) continue;
+    if (change.kind === "exact-text") {
+      const group = changes.filter((c): c is ExactText => c.kind === "exact-text");
+      group.forEach((c) => grouped.add(c));
+      blocks.push(renderExactText(group));
+      continue;
+    }
     if (change.kind !== "change-column") {
       blocks.push(renderChangeStep(change));
       continue;
@@ -203,6 +219,6 @@ export function renderChangeMigration(changes: SchemaChange[], options: ChangeMi
     options: outside ? "  // CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n  transaction: false,\n\n" : "",
     up: up.join("\n"),
     down: down.join("\n"),
-    helpers: needsRebuild ? SQLITE_REBUILD : "",
+    helpers: [needsRebuild ? SQLITE_REBUILD : "", changes.some((c) => c.kind === "exact-text") ? EXACT_TEXT_RUNTIME : ""].join(""),
   });
 }

@@ -22,6 +22,11 @@ export type SchemaChange =
   | { kind: "add-index"; table: string; index: IndexSpec; concurrently?: boolean }
   | { kind: "remove-index"; table: string; index: IndexSpec }
   /** Same columns, new name (after its table or column was renamed): no rebuild where the dialect can rename. */
-  | { kind: "rename-index"; table: string; from: IndexSpec; to: IndexSpec };
+  | { kind: "rename-index"; table: string; from: IndexSpec; to: IndexSpec }
+  /**
+   * MySQL and MariaDB: every text column of the table (and its default for new ones) takes a NO PAD binary
+   * utf8mb4 collation, so keys and comparisons are exact as on PostgreSQL and SQLite, where it does nothing.
+   */
+  | { kind: "exact-text"; table: string };
 
 export type SchemaChangeKind = SchemaChange["kind"];

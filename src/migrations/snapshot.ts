@@ -32,7 +32,9 @@ function buildSnapshotShape() {
     })
     .strict();
   const index = z.object({ name: z.string().min(1), columns: z.array(z.string().min(1)).min(1), unique: z.boolean() }).strict();
-  const table = z.object({ model: z.enum(MODEL_NAMES), table: z.string().min(1), columns: z.array(column).min(1), indexes: z.array(index) }).strict();
+  const table = z
+    .object({ model: z.enum(MODEL_NAMES), table: z.string().min(1), exactText: z.literal(true).optional(), columns: z.array(column).min(1), indexes: z.array(index) })
+    .strict();
   return z
     .object({
       format: z.literal(FORMAT),

@@ -179,6 +179,14 @@ async function runStep(state: RunState, unit: MigrationUnit, direction: Directio
   } catch (error) {
     if (state.previewing && !(error instanceof AuthdbError)) {
       const message = databaseMessage(error);
+      if (state.probing && isOwnRefusal(error)) {
+        throw new MigrationFailedError(
+          unit.name,
+          direction,
+          message,
+          "Nothing was changed: its down() refused when previewed, and would refuse the same way when run. Do what the message says, then run down again. (If the preview itself misled it, --accept-data-loss runs the revert without the check.)",
+        );
+      }
       if (state.probing) throw new UncheckedRevertError(`${unit.name}'s down() failed when previewed (${message})`);
       throw new MigrationFailedError(
         unit.name,
@@ -321,6 +329,12 @@ function unwrapUmzugError(error: unknown): unknown {
 }
 
 /** Adds a statement to the running migration's list in a dry run (transaction control left out). */
+/** An error a migration's own code threw (a refusal it states), not one the database or Sequelize raised. */
+function isOwnRefusal(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name.startsWith("Sequelize")) return false;
+  return !("parent" in error) && !("original" in error) && !("sql" in error) && !("errno" in error);
+}
+
 function captureStatement(state: RunState, sql: string): void {
   if (state.capture && !DRY_RUN_NOISE.test(sql)) state.capture.push(sql);
 }

@@ -26,8 +26,14 @@ interface BuiltinTable {
   indexedSince?: Array<{ level: number; attributes: string[] }>;
 }
 
-/** The level of authdb's own table set that this version builds: level 2 indexes `expires` for prune. */
-export const BUILTIN_LEVEL = 2;
+/**
+ * The level of authdb's own table set that this version builds: level 2 indexes `expires` for prune, level 3
+ * makes text compare exactly on MySQL and MariaDB (EXACT_TEXT_LEVEL).
+ */
+export const BUILTIN_LEVEL = 3;
+
+/** From this level on, every table is `exactText` (see TableSpec). */
+export const EXACT_TEXT_LEVEL = 3;
 
 // Why these types: OAuth tokens (Google, Azure AD) overflow varchar(255), so every token and scope is TEXT;
 // `expires_at` is seconds since the epoch and must not wrap in 2038; dates keep milliseconds (DATE(3)

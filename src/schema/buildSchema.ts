@@ -1,4 +1,4 @@
-import { AUTHJS_TABLES, BUILTIN_LEVEL, builtinColumnName } from "./authjsTables";
+import { AUTHJS_TABLES, BUILTIN_LEVEL, EXACT_TEXT_LEVEL, builtinColumnName } from "./authjsTables";
 import { CustomColumnError, resolveCustomColumn, type CustomColumnInput } from "./customColumns";
 import { attributeNameProblem, identifierProblem, MAX_IDENTIFIER_LENGTH } from "./naming";
 import { MODEL_NAMES, type ColumnSpec, type IndexSpec, type ModelName, type Schema, type TableSpec } from "./types";
@@ -101,13 +101,14 @@ export function buildSchema(options: SchemaOptions = {}): Schema {
     if (other) throw new SchemaConfigError(`tables.${model}`, `"${table}" is already the table of ${other}`);
     seen.set(table, model);
     const builtin = AUTHJS_TABLES[model];
-    const spec: TableSpec = { model, table, columns: builtinColumns(model, usersTable), indexes: [] };
+    const level = options.builtinLevel ?? BUILTIN_LEVEL;
+    const spec: TableSpec = { model, table, ...(level >= EXACT_TEXT_LEVEL ? { exactText: true } : {}), columns: builtinColumns(model, usersTable), indexes: [] };
     const columnOf = (attribute: string) => spec.columns.find((c) => c.attribute === attribute)!.column;
     const keyIndexes: IndexSpec[] = [
       ...builtin.unique.map((attrs) => ({ columns: attrs.map(columnOf), unique: true })),
       ...builtin.indexed.map((attrs) => ({ columns: attrs.map(columnOf), unique: false })),
       ...(builtin.indexedSince ?? [])
-        .filter((index) => index.level <= (options.builtinLevel ?? BUILTIN_LEVEL))
+        .filter((index) => index.level <= level)
         .map((index) => ({ columns: index.attributes.map(columnOf), unique: false })),
     ].map((index) => ({ ...index, name: indexName(table, index.columns, index.unique) }));
     spec.indexes.push(...keyIndexes);

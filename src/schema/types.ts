@@ -49,6 +49,11 @@ export interface IndexSpec {
 export interface TableSpec {
   model: ModelName;
   table: string;
+  /**
+   * Text compares byte-exactly, as on PostgreSQL and SQLite: on MySQL and MariaDB every text column and the
+   * table's default take a NO PAD binary utf8mb4 collation (built-in level 3; absent before it).
+   */
+  exactText?: boolean;
   columns: ColumnSpec[];
   indexes: IndexSpec[];
 }

@@ -13,6 +13,7 @@ import { authdbIn, configFor, connect, fillWithSequelizeAdapter, layoutOf, parse
 const SEQUELIZE_CLI = require.resolve("sequelize-cli/lib/sequelize");
 const INITIAL = "20261123000000-authdb-initial.js";
 const EXPIRY = "20261123000001-authdb-expiry-indexes.js";
+const EXACT = "20261123000002-authdb-exact-text.js";
 
 const dialects: Array<[string, (label: string) => Promise<TestDatabase> | TestDatabase]> = [
   ["postgres", createPostgresDatabase],
@@ -135,7 +136,7 @@ describe.each(dialects)("authdb baseline on %s", (dialect, createDatabase) => {
       const result = await maker.authdb(["baseline", "--dry-run", "--json", "--url", database.url]);
       expect(result.stderr).not.toContain("hold a different schema");
       expect(result.code).toBe(0);
-      expect(parseJson(result)).toMatchObject({ layout: "authdb", recorded: [INITIAL, EXPIRY], pending: [], adoption: null });
+      expect(parseJson(result)).toMatchObject({ layout: "authdb", recorded: [INITIAL, EXPIRY, EXACT], pending: [], adoption: null });
       expect(await tableNames(database.url)).not.toContain("SequelizeMeta");
     });
 
@@ -154,8 +155,8 @@ describe.each(dialects)("authdb baseline on %s", (dialect, createDatabase) => {
       const result = await project.authdb(["baseline", "--json", "--url", database.url]);
       expect(result.code).toBe(0);
       const report = parseJson(result);
-      expect(report).toMatchObject({ layout: "authdb", recorded: [INITIAL, EXPIRY], pending: [], adoption: null });
-      expect(readdirSync(project.migrations).sort()).toEqual([INITIAL, EXPIRY, "authdb.snapshot.json"]);
+      expect(report).toMatchObject({ layout: "authdb", recorded: [INITIAL, EXPIRY, EXACT], pending: [], adoption: null });
+      expect(readdirSync(project.migrations).sort()).toEqual([INITIAL, EXPIRY, EXACT, "authdb.snapshot.json"]);
       const migrate = await project.authdb(["migrate", "--url", database.url]);
       expect(migrate.code).toBe(0);
       expect(migrate.stdout).toContain("Already up to date");
@@ -171,7 +172,7 @@ describe.each(dialects)("authdb baseline on %s", (dialect, createDatabase) => {
       await rawQuery(database.url, `DROP INDEX verification_tokens_expires${on("verification_tokens")}`);
       const project = newProject("authdb-level-1", configFor("custom-no-timestamps"));
       const report = parseJson(await project.authdb(["baseline", "--json", "--url", database.url]));
-      expect(report).toMatchObject({ layout: "authdb", recorded: [INITIAL], pending: [EXPIRY], adoption: null });
+      expect(report).toMatchObject({ layout: "authdb", recorded: [INITIAL], pending: [EXPIRY, EXACT], adoption: null });
       expect((await project.authdb(["migrate", "--url", database.url])).code).toBe(0);
       expect((await project.authdb(["check", "--url", database.url])).code).toBe(0);
     });
@@ -205,7 +206,7 @@ describe.each(dialects)("authdb baseline on %s", (dialect, createDatabase) => {
 
     it("runs after the initial migration and changes nothing; check passes", async () => {
       const database = await fresh("teammate");
-      const upTo = await project.authdb(["migrate", "--to", EXPIRY, "--url", database.url]);
+      const upTo = await project.authdb(["migrate", "--to", EXACT, "--url", database.url]);
       expect(upTo.code).toBe(0);
       const before: DatabaseSchema = await layoutOf(database.url);
       const migrate = await project.authdb(["migrate", "--url", database.url]);
@@ -227,7 +228,7 @@ describe.each(dialects)("authdb baseline on %s", (dialect, createDatabase) => {
     // MySQL/MariaDB: a preview (reads sent, everything else captured), so the catalog reads take the live branch there too.
     it("migrate --dry-run on a fresh database shows it reading the catalog and altering no accounts column", async () => {
       const database = await fresh("teammate_dry");
-      expect((await project.authdb(["migrate", "--to", EXPIRY, "--url", database.url])).code).toBe(0);
+      expect((await project.authdb(["migrate", "--to", EXACT, "--url", database.url])).code).toBe(0);
       const dry = await project.authdb(["migrate", "--dry-run", "--url", database.url]);
       expect(dry.code).toBe(0);
       expect(dry.stdout).toContain(`-- ${adoption}`);
@@ -263,7 +264,7 @@ describe.each(dialects.filter(([dialect]) => dialect !== "mariadb"))("a follow-u
   it("migrate runs it after the initial migration (exit 0), it changes nothing, check passes; down does nothing there", async () => {
     const teammate = await createMariaDatabase("cross_teammate");
     databases.push(teammate);
-    expect((await authdb(["migrate", "--to", EXPIRY, "--url", teammate.url])).code).toBe(0);
+    expect((await authdb(["migrate", "--to", EXACT, "--url", teammate.url])).code).toBe(0);
     const before = await layoutOf(teammate.url);
     const migrate = await authdb(["migrate", "--url", teammate.url]);
     expect(migrate.stderr).toBe("");
@@ -317,7 +318,7 @@ test("a follow-up written from PostgreSQL, for a config with a column of every t
       "users.created_at: database default CURRENT_TIMESTAMP (authdb's adapter leaves the column out of its INSERTs)",
       "accounts.access_token: varchar(255) → text",
     ]);
-    expect((await authdb(["migrate", "--to", EXPIRY, "--url", teammate.url])).code).toBe(0);
+    expect((await authdb(["migrate", "--to", EXACT, "--url", teammate.url])).code).toBe(0);
     const before = await layoutOf(teammate.url);
     expect((await authdb(["migrate", "--url", teammate.url])).code).toBe(0);
     const after = await layoutOf(teammate.url);

@@ -87,10 +87,10 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
       expect(result.code).toBe(5);
       expect(result.stdout).toContain("table users is missing");
       expect(result.stdout).toContain(`pending  ${INITIAL}`);
-      expect(result.stderr).toContain("2 migrations are pending");
+      expect(result.stderr).toContain("3 migrations are pending");
       // Read-only: not even the migrator's bookkeeping tables appear.
       const status = parseJson(await authdb(["check", "--url", database.url, "--json"])).data;
-      expect(status.pending).toEqual([INITIAL, "20261123000001-authdb-expiry-indexes.js"]);
+      expect(status.pending).toEqual([INITIAL, "20261123000001-authdb-expiry-indexes.js", "20261123000002-authdb-exact-text.js"]);
       if (dialect === "postgres") expect(await pgQuery(database.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([]);
       if (dialect === "mariadb") expect(await mysqlQuery(database.url, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")).toEqual([]);
     });
@@ -170,13 +170,13 @@ describe.each(dialects)("authdb check and verify on %s", (dialect, createDatabas
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`✔ ${INITIAL}  up \\d+ m?s · down \\d+ m?s · up \\d+ m?s`));
-      expect(result.stdout).toContain("✔ reverted all 2: back to the starting schema");
+      expect(result.stdout).toContain("✔ reverted all 3: back to the starting schema");
       expect(result.stdout).toContain("The scratch database is left fully migrated.");
       // Left migrated: check agrees, and a second verify refuses the now non-empty database unless --force.
       expect((await authdb(["check", "--url", database.url])).code).toBe(0);
       const again = await authdb(["verify", "--url", database.url]);
       expect(again.code).toBe(2);
-      expect(again.stderr).toContain("this database is not empty: it has 2 applied migrations");
+      expect(again.stderr).toContain("this database is not empty: it has 3 applied migrations");
       const forced = await authdb(["verify", "--url", database.url, "--force", "--json"]);
       expect(forced.code).toBe(0);
       expect(parseJson(forced)).toMatchObject({ command: "verify", ok: true, data: { failed: null, leftMigrated: true } });

@@ -73,7 +73,7 @@ describe.each(DIALECTS)("migrate on $dialect refuses a hostile value added after
       writeJsonConfig({ phoneNumber: { type: "STRING", length: payload() } });
       const result = await runAuthdb(["migrate", "--url", db.url], { cwd: tmp.dir, env: { CI: undefined, DATABASE_URL: undefined } });
       expectConfigError(result, /extend\.User\.phoneNumber\.length must be a number/);
-      expect(readdirSync(migrationsDir()).sort()).toEqual([INITIAL, "20261123000001-authdb-expiry-indexes.js", "authdb.snapshot.json"]);
+      expect(readdirSync(migrationsDir()).sort()).toEqual([INITIAL, "20261123000001-authdb-expiry-indexes.js", "20261123000002-authdb-exact-text.js", "authdb.snapshot.json"]);
       expect(readFileSync(file, "utf8")).toBe(rendered);
       expect(await tablesIn(db.url)).toEqual([]);
     } finally {

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, MARIADB, STACK_FRAME, createProject, listColumns, listTables, outsideExecute, outsideQuery, recordedNames, type TestProject } from "../migrator/support";
+import { AUTHJS_TABLES, DIALECTS, EXACT_TEXT, EXPIRY_INDEXES, INITIAL, MARIADB, STACK_FRAME, createProject, listColumns, listTables, outsideExecute, outsideQuery, recordedNames, type TestProject } from "../migrator/support";
 
 const NICKNAME = "20261124000008-adds-nickname.js";
 const USER_ID = "3f1c2b7e-8a9d-4c5e-9f01-23456789abcd";
@@ -22,7 +22,7 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
   };
 
   test.each([
-    ["down --step 2 (the expiry indexes, then the initial migration)", ["down", "--step", "2"], {}],
+    ["down --step 3 (exact text, the expiry indexes, then the initial migration)", ["down", "--step", "3"], {}],
     ["down --to 0", ["down", "--to", "0"], {}],
     ["down --to 0 with CI=true NODE_ENV=production", ["down", "--to", "0"], { CI: "true", NODE_ENV: "production" }],
   ])("%s is refused (exit 1) naming the tables and their rows; nothing changes", async (_what, args, env) => {
@@ -32,7 +32,7 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
 
     const result = await project.authdb(args, env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`Error: reverting ${EXPIRY_INDEXES}, ${INITIAL} would drop data: .*table users \\(1 row\\)`));
+    expect(result.stderr).toMatch(new RegExp(`Error: reverting ${EXACT_TEXT}, ${EXPIRY_INDEXES}, ${INITIAL} would drop data: .*table users \\(1 row\\)`));
     expect(result.stderr).toMatch(/table sessions \(1 row\)/);
     expect(result.stderr).not.toMatch(/table accounts/);
     expect(result.stderr).toMatch(/Hint: .*--accept-data-loss/);
@@ -40,7 +40,7 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
 
     const tables = await listTables(project.db.url);
     for (const table of AUTHJS_TABLES) expect(tables).toContain(table);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
   });
 
   test("down --to 0 across two migrations is refused as a whole, before the first revert", async () => {
@@ -49,10 +49,10 @@ describe.each(DIALECTS)("down and data on $dialect", (dialect) => {
     await addUserWithSession();
     const result = await project.authdb(["down", "--to", "0"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`reverting ${NICKNAME}, ${EXPIRY_INDEXES}, ${INITIAL} would drop data`));
+    expect(result.stderr).toMatch(new RegExp(`reverting ${NICKNAME}, ${EXACT_TEXT}, ${EXPIRY_INDEXES}, ${INITIAL} would drop data`));
     // The newest (an empty column) was not reverted on its own either.
     expect(await listColumns(project.db.url, "users")).toContain("nickname");
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, NICKNAME]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, NICKNAME]);
   });
 
   test("a dropped column with values is refused, naming the column; with NULLs only it is reverted", async () => {
@@ -140,7 +140,7 @@ describe("down and data on mariadb (preview mode)", () => {
 
     const result = await project.authdb(["down", "--to", "0"], { CI: "true", NODE_ENV: "production" });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`Error: reverting ${NICKNAME}, ${EXPIRY_INDEXES}, ${INITIAL} would drop data: .*table sessions \\(1 row\\)`));
+    expect(result.stderr).toMatch(new RegExp(`Error: reverting ${NICKNAME}, ${EXACT_TEXT}, ${EXPIRY_INDEXES}, ${INITIAL} would drop data: .*table sessions \\(1 row\\)`));
     expect(result.stderr).toMatch(/table users \(1 row\)/);
     // The users table goes as a whole: its empty nickname column is not named on its own; empty tables are not named.
     expect(result.stderr).not.toMatch(/nickname \(|table accounts|table authenticators|table verification_tokens/);
@@ -148,7 +148,7 @@ describe("down and data on mariadb (preview mode)", () => {
     expect(result.stderr).not.toMatch(STACK_FRAME);
 
     expect(await schemaOf(project.db.url)).toEqual(before);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, NICKNAME]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, NICKNAME]);
     // Nothing recorded either (the bookkeeping table exists since the first migrate: its record of each
     // migration, written before it ran, went when the migration finished).
     expect(await outsideQuery(project.db.url, "SELECT name FROM authdb_partial_migrations")).toEqual([]);
@@ -170,6 +170,22 @@ describe("down and data on mariadb (preview mode)", () => {
     expect(empty.code).toBe(0);
     expect(await listColumns(project.db.url, "users")).not.toContain("nickname");
     expect(await outsideQuery(project.db.url, "SELECT email FROM users")).toEqual([{ email: "a@example.com" }]);
+  });
+
+  test("exact text's down, refused by the migration itself (rows that would share a key), says so, not --accept-data-loss; nothing changes", async () => {
+    project = await createProject("down_exact_mariadb", MARIADB);
+    expect((await project.authdb(["migrate"])).code).toBe(0);
+    await outsideExecute(project.db.url, "INSERT INTO users (id, email) VALUES (UUID(), 'Ada@example.com'), (UUID(), 'ada@example.com')");
+    const collations = () => outsideQuery(project.db.url, "SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, COLUMN_NAME");
+    const before = await collations();
+    const result = await project.authdb(["down"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Error: ${EXACT_TEXT} (down) failed: 2 rows of users would share the unique key users_email_unique (email)`);
+    expect(result.stderr).toMatch(/Hint: Nothing was changed: its down\(\) refused when previewed/);
+    expect(result.stderr).not.toContain("cannot check whether this revert drops data");
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(await collations()).toEqual(before);
+    expect((await recordedNames(project.db.url)).meta).toContain(EXACT_TEXT);
   });
 
   test("empty tables revert without --accept-data-loss; with rows, --accept-data-loss reverts", async () => {

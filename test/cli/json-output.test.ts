@@ -164,7 +164,7 @@ describe.each(dialects)("every command's --json on %s", (dialect, createDatabase
   test("init: writes the project; a second init refuses to overwrite (exit 1), with no database named", async () => {
     const doc = await authdb(["init"], ExitCode.ok);
     expect(doc).toMatchObject({ database: null, data: { config: { created: true }, customColumns: [] } });
-    expect(doc.data!.migrations.map((file: string) => path.basename(file))).toEqual([INITIAL, expect.stringMatching(/expiry-indexes/)]);
+    expect(doc.data!.migrations.map((file: string) => path.basename(file))).toEqual([INITIAL, expect.stringMatching(/expiry-indexes/), expect.stringMatching(/exact-text/)]);
     const again = await authdb(["init"], ExitCode.migrationFailed);
     expect(again).toMatchObject({ data: null, error: { type: "AuthdbError", message: expect.stringContaining("already exists") } });
   });
@@ -172,9 +172,9 @@ describe.each(dialects)("every command's --json on %s", (dialect, createDatabase
   test("status: lists what is pending; --check fails with exit 4 and still carries the data", async () => {
     const doc = await authdb(["status", "--url", mainUrl], ExitCode.ok);
     expect(doc.database).not.toBeNull();
-    expect(doc.data).toMatchObject({ applied: [], pending: [INITIAL, expect.any(String)], lock: { held: false } });
+    expect(doc.data).toMatchObject({ applied: [], pending: [INITIAL, expect.any(String), expect.any(String)], lock: { held: false } });
     const gate = await authdb(["status", "--check", "--url", mainUrl], ExitCode.pending);
-    expect(gate).toMatchObject({ data: { pending: [INITIAL, expect.any(String)] }, error: { message: expect.stringContaining("2 pending migrations"), hint: expect.any(String) } });
+    expect(gate).toMatchObject({ data: { pending: [INITIAL, expect.any(String), expect.any(String)] }, error: { message: expect.stringContaining("3 pending migrations"), hint: expect.any(String) } });
   });
 
   test("status: a config file that does not exist is exit 2, before any database is chosen", async () => {
@@ -185,20 +185,20 @@ describe.each(dialects)("every command's --json on %s", (dialect, createDatabase
   test("check: the unmigrated database drifts (exit 5), with each difference in the data", async () => {
     const doc = await authdb(["check", "--url", mainUrl], ExitCode.drift);
     expect(doc.data!.differences).toContainEqual(expect.objectContaining({ kind: "missing-table", table: "users" }));
-    expect(doc.data!.pending).toHaveLength(2);
+    expect(doc.data!.pending).toHaveLength(3);
   });
 
-  test("migrate: --dry-run shows the SQL, then the real run applies both; a URL of an unknown kind is exit 2", async () => {
+  test("migrate: --dry-run shows the SQL, then the real run applies them; a URL of an unknown kind is exit 2", async () => {
     const dry = await authdb(["migrate", "--dry-run", "--url", mainUrl], ExitCode.ok);
-    expect(dry.data).toMatchObject({ dryRun: true, applied: [], statements: [{ name: INITIAL, statements: expect.arrayContaining([expect.stringMatching(/CREATE TABLE/i)]) }, expect.anything()] });
+    expect(dry.data).toMatchObject({ dryRun: true, applied: [], statements: [{ name: INITIAL, statements: expect.arrayContaining([expect.stringMatching(/CREATE TABLE/i)]) }, expect.anything(), expect.anything()] });
     const doc = await authdb(["migrate", "--url", mainUrl], ExitCode.ok);
-    expect(doc.data).toMatchObject({ dryRun: false, statements: null, applied: [{ name: INITIAL }, expect.anything()] });
+    expect(doc.data).toMatchObject({ dryRun: false, statements: null, applied: [{ name: INITIAL }, expect.anything(), expect.anything()] });
     const bad = await authdb(["migrate", "--url", "nosuchdb://somewhere/x"], ExitCode.invalidInput);
     expect(bad).toMatchObject({ data: null, error: { message: expect.stringContaining("unsupported database URL") } });
   });
 
   test("status --check and check pass on the migrated database", async () => {
-    expect((await authdb(["status", "--check", "--url", mainUrl], ExitCode.ok)).data).toMatchObject({ pending: [], applied: [{ name: INITIAL, state: "ok" }, expect.anything()] });
+    expect((await authdb(["status", "--check", "--url", mainUrl], ExitCode.ok)).data).toMatchObject({ pending: [], applied: [{ name: INITIAL, state: "ok" }, expect.anything(), expect.anything()] });
     expect((await authdb(["check", "--url", mainUrl], ExitCode.ok)).data).toEqual({ strict: false, differences: [], pending: [] });
   });
 
@@ -222,7 +222,7 @@ describe.each(dialects)("every command's --json on %s", (dialect, createDatabase
   test("verify: passes on the empty scratch database; refuses the migrated one (exit 2)", async () => {
     const doc = await authdb(["verify", "--url", scratchUrl], ExitCode.ok);
     expect(doc.data).toMatchObject({ failed: null, leftMigrated: true, fullRevert: { ok: true }, fullReapply: { ok: true } });
-    expect(doc.data!.migrations.map((m: { name: string }) => m.name)).toEqual([INITIAL, expect.any(String)]);
+    expect(doc.data!.migrations.map((m: { name: string }) => m.name)).toEqual([INITIAL, expect.any(String), expect.any(String)]);
     const refused = await authdb(["verify", "--url", mainUrl], ExitCode.invalidInput);
     expect(refused).toMatchObject({ data: null, error: { message: expect.stringContaining("not empty") } });
   });
@@ -231,7 +231,7 @@ describe.each(dialects)("every command's --json on %s", (dialect, createDatabase
     await sqlQuery(scratch.url, dialect === "MariaDB" ? "DROP TABLE `SequelizeMeta`" : 'DROP TABLE "SequelizeMeta"');
     await sqlQuery(scratch.url, "DROP TABLE authdb_migrations");
     const doc = await authdb(["baseline", "--url", scratchUrl], ExitCode.ok, adopter);
-    expect(doc.data).toMatchObject({ dryRun: false, layout: "authdb", recorded: [INITIAL, expect.any(String)], adoption: null, differences: [], rowProblems: [] });
+    expect(doc.data).toMatchObject({ dryRun: false, layout: "authdb", recorded: [INITIAL, expect.any(String), expect.any(String)], adoption: null, differences: [], rowProblems: [] });
   });
 
   test("create: writes an empty migration; a name that makes no file name is exit 2", async () => {

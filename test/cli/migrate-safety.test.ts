@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { AUTHDB_BIN } from "../helpers/cli";
-import { DIALECTS, EXPIRY_INDEXES, INITIAL, MARIADB, createProject, fixture, listColumns, listTables, recordedNames, sleep, type TestProject } from "../migrator/support";
+import { DIALECTS, EXACT_TEXT, EXPIRY_INDEXES, INITIAL, MARIADB, createProject, fixture, listColumns, listTables, recordedNames, sleep, type TestProject } from "../migrator/support";
 
 describe.each([...DIALECTS, MARIADB])("migrate safety on $dialect", (dialect) => {
   let project: TestProject;
@@ -56,7 +56,7 @@ describe.each([...DIALECTS, MARIADB])("migrate safety on $dialect", (dialect) =>
     expect(again.stdout).toContain(`✔ ${fixture.sleeps}`);
     if (dialect.dialect === "mariadb") expect(again.stderr).toContain(`${fixture.sleeps} was interrupted in an earlier run`);
     expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).data.failedPartially).toEqual([]);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.sleeps]);
     expect(JSON.parse((await project.authdb(["status", "--json"])).stdout).data.lock).toEqual({ held: false });
   });
 
@@ -67,19 +67,19 @@ describe.each([...DIALECTS, MARIADB])("migrate safety on $dialect", (dialect) =>
     const migrate = await project.authdb(["migrate"]);
     expect(migrate.stdout).toMatch(/^Database: .* \(from --url\)$/m);
     expect(migrate.stdout).toMatch(new RegExp(`✔ ${INITIAL}\\s+${duration.source}`));
-    expect(migrate.stdout).toMatch(new RegExp(`Applied 3 migrations in ${duration.source}\\.`));
+    expect(migrate.stdout).toMatch(new RegExp(`Applied 4 migrations in ${duration.source}\\.`));
 
     const again = await project.authdb(["migrate"]);
-    expect(again.stdout).toMatch(new RegExp(`Already up to date: 3 migrations applied, none pending \\(${duration.source}\\)`));
+    expect(again.stdout).toMatch(new RegExp(`Already up to date: 4 migrations applied, none pending \\(${duration.source}\\)`));
 
     const status = await project.authdb(["status"]);
     expect(status.stdout).toMatch(new RegExp(`applied\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+${fixture.extraOne}`));
-    expect(status.stdout).toMatch(new RegExp(`3 applied, 0 pending\\. Lock: free\\. \\(${duration.source}\\)`));
+    expect(status.stdout).toMatch(new RegExp(`4 applied, 0 pending\\. Lock: free\\. \\(${duration.source}\\)`));
 
     const down = await project.authdb(["down", "--to", "0"]);
     expect(down.code).toBe(0);
     expect(down.stdout).toMatch(new RegExp(`✔ reverted ${fixture.extraOne}[\\s\\S]*✔ reverted ${INITIAL}`));
-    expect(down.stdout).toMatch(new RegExp(`Reverted 3 migrations in ${duration.source}\\.`));
+    expect(down.stdout).toMatch(new RegExp(`Reverted 4 migrations in ${duration.source}\\.`));
     const left = await listTables(project.db.url);
     expect(left.filter((t) => !["SequelizeMeta", "authdb_migrations", "authdb_lock", "authdb_partial_migrations"].includes(t))).toEqual([]);
 
@@ -97,7 +97,7 @@ describe.each([...DIALECTS, MARIADB])("migrate safety on $dialect", (dialect) =>
     project = await createProject(`to_${dialect.dialect}`, dialect, [fixture.extraOne, fixture.extraTwo]);
     const first = await project.authdb(["migrate", "--to", fixture.extraOne]);
     expect(first.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne]);
 
     const noop = await project.authdb(["migrate", "--to", EXPIRY_INDEXES]);
     expect(noop.code).toBe(0);
@@ -106,7 +106,7 @@ describe.each([...DIALECTS, MARIADB])("migrate safety on $dialect", (dialect) =>
     expect((await project.authdb(["migrate"])).code).toBe(0);
     const down = await project.authdb(["down", "--to", fixture.extraOne]);
     expect(down.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
     const notApplied = await project.authdb(["down", "--to", fixture.extraTwo]);
     expect(notApplied.code).toBe(0);
     expect(notApplied.stdout).toContain(`Nothing to revert: ${fixture.extraTwo} is not applied`);
@@ -119,7 +119,7 @@ describe.each([...DIALECTS, MARIADB])("migrate safety on $dialect", (dialect) =>
     const down = await project.authdb(["down", "--allow-changed"]);
     expect(down.code).toBe(6);
     expect(down.stderr).toContain(`cannot revert ${fixture.extraTwo}: applied, but the file is missing`);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne, fixture.extraTwo]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne, fixture.extraTwo]);
   });
 
   test("migrate never writes a file: a config ahead of the migrations is reported (pointing to generate), the files are applied as committed", async () => {

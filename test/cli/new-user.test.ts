@@ -8,6 +8,7 @@ import { createMariaDatabase, createPostgresDatabase, createTempDir, mysqlQuery,
 /** The path of a new user: init, add a custom column to the config, generate, migrate, status, down. */
 
 const EXPIRY_INDEXES = "20261123000001-authdb-expiry-indexes.js";
+const EXACT_TEXT = "20261123000002-authdb-exact-text.js";
 
 function sqliteColumns(file: string, table: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -85,7 +86,7 @@ describe.each(targets)("a new user on $name", (target) => {
     const result = await run("migrate", "--url", db.url);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`✔ ${INITIAL_MIGRATION_NAME}\\s+\\d+ ms`));
-    expect(result.stdout).toMatch(/Applied 3 migrations in [\d.]+ m?s\./);
+    expect(result.stdout).toMatch(/Applied 4 migrations in [\d.]+ m?s\./);
     expect(await target.userColumns(db)).toEqual(["id", "name", "email", "email_verified", "image", "phone_number"]);
     expect(readFileSync(path.join(tmp.dir, "migrations", INITIAL_MIGRATION_NAME), "utf8")).toBe(initial);
   });
@@ -93,7 +94,7 @@ describe.each(targets)("a new user on $name", (target) => {
   test("migrate again has nothing to do", async () => {
     const result = await run("migrate", "--url", db.url);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Already up to date: 3 migrations applied, none pending/);
+    expect(result.stdout).toMatch(/Already up to date: 4 migrations applied, none pending/);
   });
 
   test("status --json is one JSON document on stdout", async () => {
@@ -102,10 +103,10 @@ describe.each(targets)("a new user on $name", (target) => {
     const doc = JSON.parse(result.stdout);
     expect(doc).toMatchObject({ ok: true, command: "status", error: null, data: { pending: [], lock: { held: false } } });
     const status = doc.data;
-    expect(status.applied).toHaveLength(3);
+    expect(status.applied).toHaveLength(4);
     expect(status.applied[0]).toEqual({ name: INITIAL_MIGRATION_NAME, appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), state: "ok" });
-    expect(status.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok"]);
-    expect(result.stderr).toContain("3 applied, 0 pending");
+    expect(status.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(result.stderr).toContain("4 applied, 0 pending");
   });
 
   test("down --to 0 reverts the migrations and drops the tables", async () => {
@@ -116,16 +117,16 @@ describe.each(targets)("a new user on $name", (target) => {
     expect(result.stdout).toContain(`reverted ${INITIAL_MIGRATION_NAME}`);
     expect(await target.userColumns(db)).toEqual([]);
     const status = JSON.parse((await run("status", "--json", "--url", db.url)).stdout).data;
-    expect(status.pending).toHaveLength(3);
-    expect(status.pending.slice(0, 2)).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES]);
+    expect(status.pending).toHaveLength(4);
+    expect(status.pending.slice(0, 3)).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES, EXACT_TEXT]);
   });
 
   test("status --check --json fails with the pending code and still prints exactly one JSON document", async () => {
     const result = await run("status", "--check", "--json", "--url", db.url);
     expect(result.code).toBe(4);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, data: { pending: expect.any(Array) }, error: { exitCode: 4 } });
-    expect(JSON.parse(result.stdout).data.pending).toHaveLength(3);
-    expect(result.stderr).toContain("Error: 3 pending migrations");
+    expect(JSON.parse(result.stdout).data.pending).toHaveLength(4);
+    expect(result.stderr).toContain("Error: 4 pending migrations");
   });
 });
 
@@ -174,7 +175,7 @@ describe("configs a user may write", () => {
     expect(readFileSync(path.join(tmp.dir, "authdb.config.js"), "utf8")).toContain(`migrationsDir: "db/auth migrations",`);
     expect(existsSync(path.join(tmp.dir, "db", "auth migrations", INITIAL_MIGRATION_NAME))).toBe(true);
     const status = await runAuthdb(["status", "--json", "--url", `sqlite:${path.join(tmp.dir, "s.sqlite")}`], { cwd: tmp.dir });
-    expect(JSON.parse(status.stdout).data.pending).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES]);
+    expect(JSON.parse(status.stdout).data.pending).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES, EXACT_TEXT]);
     const other = await runAuthdb(["init", "--migrations-dir", "elsewhere"], { cwd: tmp.dir });
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/--migrations-dir elsewhere differs from migrationsDir in authdb\.config\.js \(db\/auth migrations\)/);
@@ -189,6 +190,6 @@ describe("configs a user may write", () => {
     expect(name).toBeDefined();
     const result = await runAuthdb(["migrate", "--url", `sqlite:${path.join(tmp.dir, "x.sqlite")}`, "--json"], { cwd: tmp.dir });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).data.applied.map((m: { name: string }) => m.name)).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES, name]);
+    expect(JSON.parse(result.stdout).data.applied.map((m: { name: string }) => m.name)).toEqual([INITIAL_MIGRATION_NAME, EXPIRY_INDEXES, EXACT_TEXT, name]);
   });
 });

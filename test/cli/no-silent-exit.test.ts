@@ -8,7 +8,7 @@ import path from "node:path";
 import { ExitCode } from "../../src/errors";
 import { AUTHDB_BIN, runAuthdb } from "../helpers/cli";
 import { createPostgresDatabase, createTempDir, type TestDatabase } from "../helpers/databases";
-import { EXPIRY_INDEXES, INITIAL, STACK_FRAME, listTables, recordedNames } from "../migrator/support";
+import { EXACT_TEXT, EXPIRY_INDEXES, INITIAL, STACK_FRAME, listTables, recordedNames } from "../migrator/support";
 
 const NEVER_SETTLES = `module.exports = {
   async up(queryInterface, Sequelize) {
@@ -48,7 +48,7 @@ describe("no silent success", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Error: authdb stopped before the command finished: it was waiting on 20261124000000-never-settles\.js's up\(\)/);
     expect(result.stderr).not.toMatch(STACK_FRAME);
-    expect(await recordedNames(url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES], checksums: [INITIAL, EXPIRY_INDEXES] });
+    expect(await recordedNames(url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT], checksums: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT] });
     expect(await listTables(url)).not.toContain("stuck");
     // The lock it left names a process that is gone: the next run is not blocked by it.
     const status = await run(["status", "--json", "--url", url]);
@@ -130,7 +130,7 @@ describe("a migration that never settles on PostgreSQL", () => {
     expect(result.stderr).toMatch(/Error: 20261124000000-never-settles\.js \(up\) stalled: its up\(\) has not finished and has run no SQL statement for 1\.5 s/);
     expect(result.stderr).toMatch(/Hint: .*--stall-timeout/);
     expect(Date.now() - started).toBeLessThan(60_000);
-    expect(await recordedNames(db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES], checksums: [INITIAL, EXPIRY_INDEXES] });
+    expect(await recordedNames(db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT], checksums: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT] });
     expect(await listTables(db.url)).not.toContain("stuck");
   });
 });

@@ -99,7 +99,8 @@ describe("progress on a terminal", () => {
     tmp = createTempDir("progress");
     db = await createPostgresDatabase("progress");
     dir = path.join(tmp.dir, "thirty");
-    migrations = await projectWithSleepingMigrations(dir, 30);
+    // authdb's own three and 29 more.
+    migrations = await projectWithSleepingMigrations(dir, 29);
     expect(migrations).toHaveLength(32);
   });
   afterAll(async () => {
@@ -247,7 +248,8 @@ describe("verify on a terminal", () => {
 
   test("steps done of 5 per migration (up, down, up; all down, all up), the step running now, the summary after the bar", async () => {
     const dir = path.join(tmp.dir, "project");
-    await projectWithSleepingMigrations(dir, 4);
+    // authdb's own three and 3 more: 6 migrations.
+    await projectWithSleepingMigrations(dir, 3);
     const { code, screen } = await runInTerminal(["verify", "--url", db.url], { cwd: dir });
     expect(code).toBe(0);
     const bar = frames(screen, "Verifying");

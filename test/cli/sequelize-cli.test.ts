@@ -49,6 +49,7 @@ describe.each(targets)("sequelize-cli interop on $name", (target) => {
     expect(status.applied).toEqual([
       { name: INITIAL_MIGRATION_NAME, appliedAt: null, state: "no-checksum" },
       { name: "20261123000001-authdb-expiry-indexes.js", appliedAt: null, state: "no-checksum" },
+      { name: "20261123000002-authdb-exact-text.js", appliedAt: null, state: "no-checksum" },
     ]);
     const migrate = await runAuthdb(["migrate", "--url", db.url], { cwd: tmp.dir });
     expect(migrate.code).toBe(0);

@@ -9,7 +9,7 @@ import { SequelizeAdapter } from "../../src/adapter";
 import { ExitCode, InvalidInputError } from "../../src/errors";
 import { runAuthdb } from "../helpers/cli";
 import { POSTGRES_ADMIN_URL, createMariaDatabase, createTempDir, type TestDatabase } from "../helpers/databases";
-import { EXPIRY_INDEXES, INITIAL, STACK_FRAME } from "../migrator/support";
+import { EXACT_TEXT, EXPIRY_INDEXES, INITIAL, STACK_FRAME } from "../migrator/support";
 
 describe("database URLs", () => {
   let temp: { dir: string; cleanup(): void };
@@ -69,7 +69,7 @@ describe("database URLs", () => {
     const result = await run(["status", "--json", "--url", withPassword("name")]);
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.data.pending).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect(doc.data.pending).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
     expect(doc.database).toMatch(/:\*\*\*@/);
   });
 
@@ -141,7 +141,7 @@ describe("MariaDB URLs: mysql:// and mariadb:// both go through mysql2", () => {
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ ok: true, database: url, data: { pending: [] } });
     // The same database through the other scheme: one history.
-    expect(JSON.parse((await run(["status", "--json", "--url", database.url])).stdout).data.applied).toHaveLength(2);
+    expect(JSON.parse((await run(["status", "--json", "--url", database.url])).stdout).data.applied).toHaveLength(3);
 
     const adapter = SequelizeAdapter(url);
     try {

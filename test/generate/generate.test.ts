@@ -235,7 +235,7 @@ describe("generate: what a reviewer tried to break", () => {
     const otherModel = await offline("generate", "--rename", "Session.phone=mobile");
     expect(otherModel.code).toBe(2);
     expect(otherModel.stderr).toContain("--rename Session.phone=mobile matches no column");
-    expect(migrationFiles(tmp.dir)).toHaveLength(2);
+    expect(migrationFiles(tmp.dir)).toHaveLength(3);
   });
 
   test("init --force refuses a folder with later migrations; a file name without a timestamp and a name that gives no file name are plain errors", async () => {

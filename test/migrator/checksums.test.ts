@@ -5,7 +5,7 @@
  */
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DIALECTS, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, listColumns, recordedNames, type TestProject } from "./support";
+import { DIALECTS, EXACT_TEXT, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, listColumns, recordedNames, type TestProject } from "./support";
 
 describe.each(DIALECTS)("checksums on $dialect", (dialect) => {
   let project: TestProject;
@@ -20,7 +20,7 @@ describe.each(DIALECTS)("checksums on $dialect", (dialect) => {
   test("SequelizeMeta keeps sequelize-cli's layout; checksums live in authdb_migrations", async () => {
     expect(await listColumns(project.db.url, "SequelizeMeta")).toEqual(["name"]);
     expect(await listColumns(project.db.url, "authdb_migrations")).toEqual(["applied_at", "checksum", "duration_ms", "name"]);
-    expect(await recordedNames(project.db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES, fixture.extraOne], checksums: [INITIAL, EXPIRY_INDEXES, fixture.extraOne] });
+    expect(await recordedNames(project.db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne], checksums: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne] });
   });
 
   test("a CRLF-only rewrite of an applied file is not a change", async () => {
@@ -28,7 +28,7 @@ describe.each(DIALECTS)("checksums on $dialect", (dialect) => {
     writeFileSync(file, readFileSync(file, "utf8").replace(/\n/g, "\r\n"));
     const status = await project.authdb(["status", "--json", "--check"]);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout).data.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok"]);
+    expect(JSON.parse(status.stdout).data.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok", "ok"]);
     expect((await project.authdb(["migrate"])).code).toBe(0);
   });
 
@@ -48,6 +48,7 @@ describe.each(DIALECTS)("checksums on $dialect", (dialect) => {
     expect(doc.applied).toEqual([
       expect.objectContaining({ name: INITIAL, state: "ok" }),
       expect.objectContaining({ name: EXPIRY_INDEXES, state: "ok" }),
+      expect.objectContaining({ name: EXACT_TEXT, state: "ok" }),
       expect.objectContaining({ name: fixture.extraOne, state: "changed" }),
     ]);
     expect(doc.pending).toEqual([fixture.extraTwo]);
@@ -68,7 +69,7 @@ describe.each(DIALECTS)("checksums on $dialect", (dialect) => {
     const allowed = await project.authdb(["migrate", "--allow-changed"]);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toContain(`✔ ${fixture.extraTwo}`);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne, fixture.extraTwo]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne, fixture.extraTwo]);
     // The record keeps the checksum of what was applied: the file is still reported changed.
     expect((await project.authdb(["status", "--check"])).code).toBe(6);
   });

@@ -2,7 +2,7 @@
  * Issue 4 point 4: `migrate --dry-run` prints the SQL of each pending migration, in order, and leaves the
  * database exactly as it was (not even authdb's own tables); `--json` is one document on stdout.
  */
-import { DIALECTS, EXPIRY_INDEXES, INITIAL, MARIADB, createProject, fixture, listTables, outsideExecute, outsideQuery, recordedNames, writeMigration, type TestProject } from "./support";
+import { DIALECTS, EXACT_TEXT, EXPIRY_INDEXES, INITIAL, MARIADB, createProject, fixture, listTables, outsideExecute, outsideQuery, recordedNames, writeMigration, type TestProject } from "./support";
 
 /** What a dry run prints for a migration it cannot roll back, so it does not run it at all. */
 const SKIPPED = "-- not executed: this migration opts out of transactions (transaction = false), so it cannot be rolled back";
@@ -25,6 +25,7 @@ describe.each(DIALECTS)("dry run on $dialect", (dialect) => {
       out.indexOf(`-- ${INITIAL}`),
       ...["users", "accounts", "sessions", "verification_tokens", "authenticators"].map((t) => out.indexOf(create(t))),
       out.indexOf(`-- ${EXPIRY_INDEXES}\n${SKIPPED}`),
+      out.indexOf(`-- ${EXACT_TEXT}`),
       out.indexOf(`-- ${fixture.extraOne}`),
       out.indexOf(create("extra_one")),
       out.indexOf(`-- ${fixture.extraTwo}`),
@@ -36,7 +37,7 @@ describe.each(DIALECTS)("dry run on $dialect", (dialect) => {
     // authdb's expiry-index migration builds its indexes CONCURRENTLY outside a transaction: listed, not run.
     expect(out).not.toMatch(/sessions_expires|verification_tokens_expires/);
     // The count includes the migration listed as not executed, so only the count and the outcome are pinned.
-    expect(out).toMatch(/Dry run: 4 pending migrations[^\n]*nothing changed/);
+    expect(out).toMatch(/Dry run: 5 pending migrations[^\n]*nothing changed/);
     // authdb's bookkeeping is not part of what the migrations would run.
     expect(out).not.toMatch(/SequelizeMeta|authdb_migrations|authdb_lock|START TRANSACTION|BEGIN|ROLLBACK/);
 
@@ -46,7 +47,7 @@ describe.each(DIALECTS)("dry run on $dialect", (dialect) => {
     // The real run afterwards applies the same four.
     const real = await project.authdb(["migrate"]);
     expect(real.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne, fixture.extraTwo]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne, fixture.extraTwo]);
   });
 
   test("--json: one JSON document on stdout with the statements per migration, progress on stderr", async () => {
@@ -57,10 +58,12 @@ describe.each(DIALECTS)("dry run on $dialect", (dialect) => {
     const envelope = JSON.parse(result.stdout);
     expect(envelope).toMatchObject({ command: "migrate", ok: true, data: { dryRun: true, applied: [] } });
     const doc = envelope.data;
-    expect(doc.statements.map((m: { name: string }) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne]);
+    expect(doc.statements.map((m: { name: string }) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne]);
     expect(doc.statements[0].statements[0]).toContain(create("users"));
     expect(doc.statements[1]).toEqual({ name: EXPIRY_INDEXES, statements: [], skipped: SKIPPED.slice("-- ".length) });
-    expect(doc.statements[2].statements).toEqual([expect.stringContaining(create("extra_one"))]);
+    // Exact text changes nothing on PostgreSQL and SQLite.
+    expect(doc.statements[2]).toEqual({ name: EXACT_TEXT, statements: [] });
+    expect(doc.statements[3].statements).toEqual([expect.stringContaining(create("extra_one"))]);
     expect(result.stderr).toContain("Database:");
     expect(result.stderr).toContain("Dry run:");
     expect(await listTables(project.db.url)).toEqual([]);
@@ -124,6 +127,8 @@ describe("dry run on mariadb (preview mode)", () => {
       ...["users", "accounts", "sessions", "verification_tokens", "authenticators"].map((t) => out.indexOf(`CREATE TABLE IF NOT EXISTS \`${t}\``)),
       // transaction = false changes nothing here: a preview sends no change at all, so its SQL is shown.
       out.indexOf(`-- ${EXPIRY_INDEXES}\nALTER TABLE \`sessions\` ADD INDEX \`sessions_expires\``),
+      // Its tables do not exist during the preview, so it has no text to convert yet: only its reads.
+      out.indexOf(`-- ${EXACT_TEXT}\nSELECT VERSION() AS version`),
       out.indexOf(`-- ${fixture.extraOne}`),
       out.indexOf("CREATE TABLE IF NOT EXISTS `extra_one`"),
       out.indexOf(`-- ${fixture.extraTwo}`),
@@ -132,14 +137,14 @@ describe("dry run on mariadb (preview mode)", () => {
     ];
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(out).toMatch(/Dry run: 4 pending migrations: 4 previewed \(reads executed, nothing else sent\); nothing changed/);
+    expect(out).toMatch(/Dry run: 5 pending migrations: 5 previewed \(reads executed, nothing else sent\); nothing changed/);
     expect(out).not.toMatch(/SequelizeMeta|authdb_migrations|authdb_partial|START TRANSACTION|ROLLBACK/);
 
     // Untouched, read from outside: no table at all (no SequelizeMeta, no authdb_migrations).
     expect(await listTables(project.db.url)).toEqual([]);
     const real = await project.authdb(["migrate"]);
     expect(real.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne, fixture.extraTwo]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne, fixture.extraTwo]);
   });
 
   test("--json: the statements per migration, as on PostgreSQL (no skipped entry); the note on stderr", async () => {
@@ -150,13 +155,17 @@ describe("dry run on mariadb (preview mode)", () => {
     const envelope = JSON.parse(result.stdout);
     expect(envelope).toMatchObject({ command: "migrate", ok: true, data: { dryRun: true, applied: [] } });
     const doc = envelope.data;
-    expect(doc.statements.map((m: { name: string }) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne]);
+    expect(doc.statements.map((m: { name: string }) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne]);
     expect(doc.statements[0].statements[0]).toContain("CREATE TABLE IF NOT EXISTS `users`");
     expect(doc.statements[1]).toEqual({
       name: EXPIRY_INDEXES,
       statements: ["ALTER TABLE `sessions` ADD INDEX `sessions_expires` (`expires`)", "ALTER TABLE `verification_tokens` ADD INDEX `verification_tokens_expires` (`expires`)"],
     });
-    expect(doc.statements[2]).toEqual({ name: fixture.extraOne, statements: [expect.stringContaining("CREATE TABLE IF NOT EXISTS `extra_one`")] });
+    // It reads the catalog (sent, and listed like every statement); its tables are only previewed, so no ALTER.
+    expect(doc.statements[2].name).toBe(EXACT_TEXT);
+    expect(doc.statements[2].statements.length).toBeGreaterThan(0);
+    expect(doc.statements[2].statements.filter((sql: string) => !/^SELECT /.test(sql))).toEqual([]);
+    expect(doc.statements[3]).toEqual({ name: fixture.extraOne, statements: [expect.stringContaining("CREATE TABLE IF NOT EXISTS `extra_one`")] });
     expect(result.stderr).toMatch(NOTE);
     expect(await listTables(project.db.url)).toEqual([]);
   });
@@ -178,12 +187,12 @@ describe("dry run on mariadb (preview mode)", () => {
     const down = await project.authdb(["down", "--to", "0", "--dry-run"]);
     expect(down.code).toBe(0);
     expect(down.stdout).toMatch(NOTE);
-    const order = [`-- ${fixture.extraOne}`, "DROP TABLE IF EXISTS `extra_one`;", `-- ${EXPIRY_INDEXES}`, "DROP INDEX `sessions_expires` ON `sessions`;", `-- ${INITIAL}`, "DROP TABLE IF EXISTS `users`;"].map((text) =>
+    const order = [`-- ${fixture.extraOne}`, "DROP TABLE IF EXISTS `extra_one`;", `-- ${EXACT_TEXT}`, "ALTER TABLE `authenticators` MODIFY `credential_id` varchar(255) CHARACTER SET utf8mb4 COLLATE ", `-- ${EXPIRY_INDEXES}`, "DROP INDEX `sessions_expires` ON `sessions`;", `-- ${INITIAL}`, "DROP TABLE IF EXISTS `users`;"].map((text) =>
       down.stdout.indexOf(text),
     );
     expect(order.every((p) => p >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(down.stdout).toMatch(/Dry run: 3 migrations previewed \(reads executed, nothing else sent\); nothing changed/);
+    expect(down.stdout).toMatch(/Dry run: 4 migrations previewed \(reads executed, nothing else sent\); nothing changed/);
     // Not even the data-loss check's record, nor a partial-migration row: nothing at all.
     expect(await snapshot(project.db.url)).toEqual(before);
     expect(await outsideQuery(project.db.url, "SELECT COUNT(*) AS n FROM extra_one")).toEqual([{ n: 1 }]);

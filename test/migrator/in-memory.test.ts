@@ -10,6 +10,7 @@ import { renderMigrationSet } from "../../src/migrations/migrationSet";
 import { buildSchema } from "../../src/schema";
 
 const EXPIRY_INDEXES = "20261123000001-authdb-expiry-indexes.js";
+const EXACT_TEXT = "20261123000002-authdb-exact-text.js";
 
 describe("programmatic migrate() on sqlite::memory:", () => {
   let sequelize: Sequelize;
@@ -23,8 +24,8 @@ describe("programmatic migrate() on sqlite::memory:", () => {
     const config = { extend: { User: { phoneNumber: "STRING" as const } } };
     const events: string[] = [];
     const first = await migrate(sequelize, config, { onEvent: (event) => events.push(event.type) });
-    expect(first.migrations.map((m) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES]);
-    expect(events).toEqual(["lock-acquired", "migrating", "migrated", "migrating", "migrated"]);
+    expect(first.migrations.map((m) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
+    expect(events).toEqual(["lock-acquired", "migrating", "migrated", "migrating", "migrated", "migrating", "migrated"]);
 
     const tables = (await sequelize.getQueryInterface().showAllTables()).map(String);
     for (const table of AUTHJS_TABLES) expect(tables).toContain(table);
@@ -35,18 +36,18 @@ describe("programmatic migrate() on sqlite::memory:", () => {
     const second = await migrate(sequelize, config);
     expect(second.migrations).toEqual([]);
     const meta = await sequelize.query<{ name: string }>(`SELECT name FROM "SequelizeMeta"`, { type: QueryTypes.SELECT });
-    expect(meta.map((r) => r.name).sort()).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect(meta.map((r) => r.name).sort()).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
     const sums = await sequelize.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM authdb_migrations`, { type: QueryTypes.SELECT });
-    expect(sums.map((s) => s.name).sort()).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect(sums.map((s) => s.name).sort()).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
     for (const sum of sums) expect(sum.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  test("a database migrated in memory by an earlier authdb (only the initial migration, under its old doc comment) gets just the new built-in step", async () => {
+  test("a database migrated in memory by an earlier authdb (only the initial migration, under its old doc comment) gets just the new built-in steps", async () => {
     const config = { extend: { User: { phoneNumber: "STRING" as const } } };
     const legacy = migrationFromSource(INITIAL, renderInitialMigration(buildSchema({ ...config, builtinLevel: 1 }), "initial-migration-v1.js"));
     await applyMigrations({ sequelize, migrations: [legacy] });
     const result = await migrate(sequelize, config);
-    expect(result.migrations.map((m) => m.name)).toEqual([EXPIRY_INDEXES]);
+    expect(result.migrations.map((m) => m.name)).toEqual([EXPIRY_INDEXES, EXACT_TEXT]);
     const indexes = await sequelize.query<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%expires'`, { type: QueryTypes.SELECT });
     expect(indexes.map((i) => i.name).sort()).toEqual(["sessions_expires", "verification_tokens_expires"]);
     expect((await migrate(sequelize, config)).migrations).toEqual([]);

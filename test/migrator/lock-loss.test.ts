@@ -8,6 +8,7 @@ import { migrate } from "../../src/migrator";
 import { createMariaDatabase, mysqlQuery, pgQuery, type TestDatabase } from "../helpers/databases";
 import {
   DIALECTS,
+  EXACT_TEXT,
   EXPIRY_INDEXES,
   INITIAL,
   MARIADB,
@@ -60,7 +61,7 @@ describe("losing the PostgreSQL migration lock", () => {
     // At most once: one row in the log, one record.
     const log = await pgQuery<{ pid: number }>(project.db.url, "SELECT pid FROM run_log");
     expect(log).toHaveLength(1);
-    const applied = [INITIAL, EXPIRY_INDEXES, LOGS_RUN];
+    const applied = [INITIAL, EXPIRY_INDEXES, EXACT_TEXT, LOGS_RUN];
     expect(await recordedNames(project.db.url)).toEqual({ meta: applied, checksums: applied });
   });
 
@@ -76,7 +77,7 @@ describe("losing the PostgreSQL migration lock", () => {
 
     const result = await run;
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.sleeps]);
   });
 
   test("a transactional migration whose lock is lost mid-run is not recorded, and rolls back", async () => {
@@ -96,11 +97,11 @@ describe("losing the PostgreSQL migration lock", () => {
     const firstResult = await first;
     expect(firstResult.code).toBe(1);
     expect(firstResult.stderr).toMatch(/lost the migration lock/);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
     // Its transaction was rolled back: the next run applies the migration cleanly.
     const second = await project.authdb(["migrate"], { AUTHDB_TEST_SLEEP_MS: "0" });
     expect(second.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.sleeps]);
   });
 });
 
@@ -148,7 +149,7 @@ module.exports = {
 
     // The statement after the pause did not run, and nothing was recorded without the lock.
     expect(await listColumns(project.db.url, "killed_one")).toEqual(["id"]);
-    expect(await recordedNames(project.db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES], checksums: [INITIAL, EXPIRY_INDEXES] });
+    expect(await recordedNames(project.db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT], checksums: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT] });
     // And the lock is free for the next run.
     expect(await mysqlLockHolder(project.db.url)).toBeNull();
   });
@@ -194,7 +195,7 @@ module.exports = {
     expect(result.stderr).toMatch(/Hint: .*wait_timeout/);
     expect(Date.now() - started).toBeLessThan(25_000);
     expect(await listColumns(project.db.url, "killed_two")).toEqual(["id"]);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
   });
 });
 
@@ -208,7 +209,7 @@ describe("migrate() on MariaDB with an app instance whose pool holds one connect
     const sequelize = createSequelize(db.url, { pool: { max: 1, min: 0, acquire: 5_000 } });
     try {
       const result = await migrate(sequelize, {});
-      expect(result.migrations.map((m) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES]);
+      expect(result.migrations.map((m) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
       // The one connection is back in the app's pool, and the lock is released.
       const [row] = await sequelize.query<{ n: number }>("SELECT COUNT(*) AS n FROM users", { type: "SELECT" as never });
       expect(Number(row!.n)).toBe(0);
@@ -218,6 +219,6 @@ describe("migrate() on MariaDB with an app instance whose pool holds one connect
     } finally {
       await sequelize.close();
     }
-    expect(await recordedNames(db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES], checksums: [INITIAL, EXPIRY_INDEXES] });
+    expect(await recordedNames(db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT], checksums: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT] });
   });
 });

@@ -9,7 +9,7 @@ import { createSequelize } from "../../src/database";
 import { AuthdbError, ExitCode } from "../../src/errors";
 import { migrate } from "../../src/migrator/migrate";
 import { createTempDir, pgQuery } from "../helpers/databases";
-import { DIALECTS, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, listTables, recordedNames, waitFor, type TestProject } from "./support";
+import { DIALECTS, EXACT_TEXT, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, listTables, recordedNames, waitFor, type TestProject } from "./support";
 
 const sqlite = DIALECTS.find((d) => d.dialect === "sqlite")!;
 const postgres = DIALECTS.find((d) => d.dialect === "postgres")!;
@@ -35,7 +35,7 @@ describe("migration files", () => {
 
     const result = await project.authdb(["migrate"]);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(result.stdout).toMatch(/Applied 7 migrations/);
+    expect(result.stdout).toMatch(/Applied 8 migrations/);
     const tables = await listTables(project.db.url);
     for (const name of ["from_mjs_default", "from_mjs_named", "from_ts", "from_cjs", "from_esm_js"]) expect(tables).toContain(name);
     // And each one reverts with its own down().
@@ -48,7 +48,7 @@ describe("migration files", () => {
     writeFileSync(path.join(project.dir, "package.json"), JSON.stringify({ name: "app", type: "module" }));
     const result = await project.authdb(["migrate"]);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
   });
 
   test("a .sql file named like a migration is refused by name, exit 2, nothing applied", async () => {
@@ -99,7 +99,7 @@ describe("migration files", () => {
     expect(result.stderr).toMatch(new RegExp(`Error: lost the database connection while ${fixture.sleeps} \\(up\\) ran`));
     expect(result.stderr).toMatch(/Hint: The server rolled the migration's transaction back/);
     expect(result.stderr).not.toMatch(/Fix it and run again/);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
   });
 });
 

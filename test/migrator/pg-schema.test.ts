@@ -9,7 +9,7 @@ import { Sequelize } from "sequelize";
 import { SequelizeAdapter, migrate } from "../../src";
 import { AUTHDB_BIN, runAuthdb } from "../helpers/cli";
 import { pgQuery } from "../helpers/databases";
-import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, listTables, waitFor, type TestProject } from "./support";
+import { AUTHJS_TABLES, DIALECTS, EXACT_TEXT, EXPIRY_INDEXES, INITIAL, STACK_FRAME, createProject, fixture, listTables, waitFor, type TestProject } from "./support";
 
 const postgres = DIALECTS.find((d) => d.dialect === "postgres")!;
 const sqlite = DIALECTS.find((d) => d.dialect === "sqlite")!;
@@ -81,11 +81,11 @@ describe("search_path set outside authdb (no schema in config)", () => {
     expect(await tablesIn(project.db.url, "public")).toEqual([]);
 
     const status = await run(["status", "--check"]);
-    expect(status.stdout).toContain("2 applied, 0 pending");
+    expect(status.stdout).toContain("3 applied, 0 pending");
     expect(status.code).toBe(0);
 
     const again = await run(["migrate"]);
-    expect(again.stdout).toMatch(/Already up to date: 2 migrations applied, none pending/);
+    expect(again.stdout).toMatch(/Already up to date: 3 migrations applied, none pending/);
     expect(again.code).toBe(0);
 
     const check = await run(["check"]);
@@ -117,7 +117,7 @@ describe('schema: "next_auth" in the config', () => {
     expect(migrated.code).toBe(0);
     expect(await tablesIn(project.db.url, "next_auth")).toEqual([...AUTHJS_TABLES, ...BOOKKEEPING].sort());
     expect(await tablesIn(project.db.url, "public")).toEqual([]);
-    expect(await pgQuery(project.db.url, `SELECT name FROM next_auth."SequelizeMeta"`)).toEqual([{ name: INITIAL }, { name: EXPIRY_INDEXES }]);
+    expect(await pgQuery(project.db.url, `SELECT name FROM next_auth."SequelizeMeta"`)).toEqual([{ name: INITIAL }, { name: EXPIRY_INDEXES }, { name: EXACT_TEXT }]);
 
     expect((await project.authdb(["status", "--check"])).code).toBe(0);
     expect((await project.authdb(["migrate"])).stdout).toMatch(/Already up to date/);
@@ -140,7 +140,7 @@ describe('schema: "next_auth" in the config', () => {
     const sequelize = new Sequelize(project.db.url, { logging: false, pool: { max: 3 } });
     try {
       const result = await migrate(sequelize, { schema: "next_auth" });
-      expect(result.migrations.map((m) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES]);
+      expect(result.migrations.map((m) => m.name)).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
       expect(await tablesIn(project.db.url, "next_auth")).toEqual([...AUTHJS_TABLES, ...BOOKKEEPING].sort());
       expect(await tablesIn(project.db.url, "public")).toEqual([]);
       // Every pooled connection is back in its own search_path.

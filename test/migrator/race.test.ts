@@ -4,7 +4,7 @@
  */
 import { runAuthdb } from "../helpers/cli";
 import { MARIADB_ADMIN_URL, mysqlQuery } from "../helpers/databases";
-import { AUTHJS_TABLES, DIALECTS, EXPIRY_INDEXES, INITIAL, MARIADB, STACK_FRAME, createProject, fixture, listTables, recordedNames, sleep, waitFor, type TestProject } from "./support";
+import { AUTHJS_TABLES, DIALECTS, EXACT_TEXT, EXPIRY_INDEXES, INITIAL, MARIADB, STACK_FRAME, createProject, fixture, listTables, recordedNames, sleep, waitFor, type TestProject } from "./support";
 
 describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
   let project: TestProject;
@@ -18,11 +18,11 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
     // The lock covers the whole run: one process applies all four (authdb's two, the two fixtures), the
     // others find nothing left. The second of authdb's runs outside a transaction (CREATE INDEX
     // CONCURRENTLY on PostgreSQL), so this also proves the lock holds across a non-transactional step.
-    const appliers = results.filter((r) => /Applied 4 migrations/.test(r.stdout));
-    const upToDate = results.filter((r) => /Already up to date: 4 migrations applied, none pending/.test(r.stdout));
+    const appliers = results.filter((r) => /Applied 5 migrations/.test(r.stdout));
+    const upToDate = results.filter((r) => /Already up to date: 5 migrations applied, none pending/.test(r.stdout));
     expect([appliers.length, upToDate.length]).toEqual([1, 7]);
 
-    const expected = [INITIAL, EXPIRY_INDEXES, fixture.extraOne, fixture.extraTwo];
+    const expected = [INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne, fixture.extraTwo];
     expect(await recordedNames(project.db.url)).toEqual({ meta: expected, checksums: expected });
     const tables = await listTables(project.db.url);
     for (const table of [...AUTHJS_TABLES, "extra_one", "extra_two", "SequelizeMeta", "authdb_migrations"]) expect(tables).toContain(table);
@@ -32,7 +32,7 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
     expect(status.code).toBe(0);
     const doc = JSON.parse(status.stdout).data;
     expect(doc.pending).toEqual([]);
-    expect(doc.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(doc.applied.map((m: { state: string }) => m.state)).toEqual(["ok", "ok", "ok", "ok", "ok"]);
     expect(doc.lock).toEqual({ held: false });
   });
 
@@ -66,7 +66,7 @@ describe.each(DIALECTS)("migration lock on $dialect", (dialect) => {
 
     const first = await holder;
     expect(first.code).toBe(0);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.sleeps]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.sleeps]);
     // The lock was released: status says so, and a new run takes it at once.
     const after = await project.authdb(["status", "--json"]);
     expect(JSON.parse(after.stdout).data.lock).toEqual({ held: false });
@@ -111,13 +111,13 @@ describe("migration lock on mariadb", () => {
     const results = await Promise.all(Array.from({ length: 4 }, () => project.authdb(["migrate"])));
 
     for (const result of results) expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
-    const appliers = results.filter((r) => /Applied 4 migrations/.test(r.stdout));
-    const upToDate = results.filter((r) => /Already up to date: 4 migrations applied, none pending/.test(r.stdout));
+    const appliers = results.filter((r) => /Applied 5 migrations/.test(r.stdout));
+    const upToDate = results.filter((r) => /Already up to date: 5 migrations applied, none pending/.test(r.stdout));
     expect([appliers.length, upToDate.length]).toEqual([1, 3]);
     // The others started while the lock was held (they said so), not after the applier had finished.
     expect(upToDate.filter((r) => /Waiting for the migration lock, held by a session from \S+:\d+/.test(r.stdout)).length).toBeGreaterThan(0);
 
-    const expected = [INITIAL, EXPIRY_INDEXES, fixture.extraOne, fixture.extraTwo];
+    const expected = [INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne, fixture.extraTwo];
     expect(await recordedNames(project.db.url)).toEqual({ meta: expected, checksums: expected });
     const status = JSON.parse((await project.authdb(["status", "--json", "--check"])).stdout).data;
     expect({ pending: status.pending, lock: status.lock }).toEqual({ pending: [], lock: { held: false } });

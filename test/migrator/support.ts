@@ -27,6 +27,7 @@ export const MARIADB: TestDialect<"mariadb"> = { dialect: "mariadb", create: (la
 export const INITIAL = "20261123000000-authdb-initial.js";
 /** authdb's built-in follow-up (level 2 of its table set): every project's second migration. */
 export const EXPIRY_INDEXES = "20261123000001-authdb-expiry-indexes.js";
+export const EXACT_TEXT = "20261123000002-authdb-exact-text.js";
 export const FIXTURES = path.resolve(__dirname, "..", "fixtures", "migrations");
 export const fixture = {
   extraOne: "20261124000000-extra-one.js",

@@ -11,6 +11,7 @@ import { mysqlQuery } from "../helpers/databases";
 import {
   AUTHJS_TABLES,
   DIALECTS,
+  EXACT_TEXT,
   EXPIRY_INDEXES,
   INITIAL,
   MARIADB,
@@ -49,7 +50,7 @@ describe.each(DIALECTS)("per-migration transaction on $dialect", (dialect) => {
     const tables = await listTables(project.db.url);
     expect(tables).not.toContain("t1");
     for (const table of [...AUTHJS_TABLES, "extra_one"]) expect(tables).toContain(table);
-    const applied = [INITIAL, EXPIRY_INDEXES, fixture.extraOne];
+    const applied = [INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne];
     expect(await recordedNames(project.db.url)).toEqual({ meta: applied, checksums: applied });
 
     // status lists it as pending; fixing the file and running again applies it.
@@ -79,7 +80,7 @@ describe.each(DIALECTS)("per-migration transaction on $dialect", (dialect) => {
     expect(result.stderr).toMatch(/It ran without a transaction and stopped partway\. Took effect \(they remain\):\n  1\. CREATE TABLE IF NOT EXISTS [`"]t2[`"] [^\n]*\nFailed:\n  2\. SELECT \* FROM no_such_table\nNot run: the rest of up\(\)\./);
     expect(result.stderr).toMatch(/Hint: Recorded as failed-partially \(`authdb status` lists it\)\. Undo statement 1 by hand/);
     expect(await listTables(project.db.url)).toContain("t2");
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
     const status = JSON.parse((await project.authdb(["status", "--json"])).stdout).data;
     expect(status.failedPartially).toEqual([
       expect.objectContaining({ name: fixture.noTransactionFails, direction: "up", tookEffect: [expect.stringMatching(/^CREATE TABLE IF NOT EXISTS [`"]t2[`"]/)], failedStatement: "SELECT * FROM no_such_table" }),
@@ -97,7 +98,7 @@ describe.each(DIALECTS)("per-migration transaction on $dialect", (dialect) => {
       await sequelize.close();
     }
     expect(await listTables(project.db.url)).not.toContain("t1");
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
   });
 
   test("each applied migration's statements and its records commit together (addColumn lands in the same run)", async () => {
@@ -110,8 +111,8 @@ describe.each(DIALECTS)("per-migration transaction on $dialect", (dialect) => {
     expect(down.code).toBe(0);
     expect(down.stdout).toMatch(new RegExp(`reverted ${fixture.extraTwo}[\\s\\S]*reverted ${fixture.extraOne}`));
     expect(await listTables(project.db.url)).not.toContain("extra_one");
-    // authdb's own two migrations are older than the fixtures: `--step 2` leaves them applied.
-    expect(await recordedNames(project.db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES], checksums: [INITIAL, EXPIRY_INDEXES] });
+    // authdb's own three migrations are older than the fixtures: `--step 2` leaves them applied.
+    expect(await recordedNames(project.db.url)).toEqual({ meta: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT], checksums: [INITIAL, EXPIRY_INDEXES, EXACT_TEXT] });
   });
 
   test("a migration that opens its own transaction joins the migration's: a later failure rolls all of it back", async () => {
@@ -122,7 +123,7 @@ describe.each(DIALECTS)("per-migration transaction on $dialect", (dialect) => {
     expect(result.stderr).toMatch(/nothing of it remains/);
     expect(await listTables(project.db.url)).not.toContain("t3");
     expect(await listColumns(project.db.url, "users")).not.toContain("nick");
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT]);
   });
 
   test("a migration with its own managed and unmanaged transactions applies and reverts", async () => {
@@ -182,7 +183,7 @@ module.exports = {
     expect(result.stderr).not.toMatch(STACK_FRAME);
     // Seen from outside: both statements stayed; the migration is not recorded as applied.
     expect(await listColumns(project.db.url, "t1")).toEqual(["id", "note"]);
-    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, fixture.extraOne]);
+    expect((await recordedNames(project.db.url)).meta).toEqual([INITIAL, EXPIRY_INDEXES, EXACT_TEXT, fixture.extraOne]);
 
     const text = await project.authdb(["status"]);
     expect(text.stdout).toMatch(/failed-partially {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} {2}20261124000002-fails-halfway\.js {2}\(2 of its statements took effect/);

@@ -86,6 +86,7 @@ export { adapter, same, done, pruned };
       "templates/change-migration.js.tmpl",
       "migrations/20261123000000-authdb-initial.js",
       "migrations/20261123000001-authdb-expiry-indexes.js",
+      "migrations/20261123000002-authdb-exact-text.js",
       "migrations/authdb.snapshot.json",
       "package.json",
       "README.md",

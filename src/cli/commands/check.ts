@@ -58,7 +58,7 @@ export async function checkCommand(options: CheckOptions): Promise<void> {
     if (differences.length) {
       const hint = status.pending.length
         ? `${status.pending.length} migration${status.pending.length === 1 ? " is" : "s are"} pending and may account for some of this: run \`npx authdb migrate\`, then check again.`
-        : "If the config changed, add a migration for it (`npx authdb create <name>`); if the database was changed by hand, undo that or capture it in a migration.";
+        : "If the config changed, or authdb was upgraded (its own table set grows: new indexes, exact text on MySQL), run `npx authdb generate` to write the migration, then `npx authdb migrate`; if the database was changed by hand, undo that or capture it in a migration (`npx authdb create <name>`).";
       throw new AuthdbError(`the database differs from the schema in ${differences.length} place${differences.length === 1 ? "" : "s"} (listed above)`, ExitCode.drift, hint);
     } else if (status.pending.length) {
       throw new AuthdbError(`${status.pending.length} pending migration${status.pending.length === 1 ? "" : "s"}: ${status.pending.join(", ")}`, ExitCode.pending, "Run `npx authdb migrate`.");

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { findConfigFile } from "../../config";
+import { assertFitsMysql, findConfigFile } from "../../config";
 import { AuthdbError, ExitCode, InvalidInputError } from "../../errors";
 import { DEFAULT_SQLITE_URL, isMissingSqliteFile, resolveDatabaseUrl, type UrlSource } from "../../database";
-import { renderMigrationSet } from "../../migrations/migrationSet";
+import { builtinMigrationOf, renderMigrationSet } from "../../migrations/migrationSet";
 import { renderConfigFile } from "../../migrations/renderMigration";
 import { writeSnapshot } from "../../migrations/snapshot";
 import { MetaStore, readMigrationDir } from "../../migrator";
@@ -45,6 +45,7 @@ export async function init(options: InitOptions): Promise<void> {
   }
   const config = writeConfigIfMissing(options, output);
   const project = await openProject({ ...options, config: config.file });
+  assertFitsMysql(project.schema, project.file);
   const migrationsDir = options.migrationsDir ? path.resolve(options.migrationsDir) : project.migrationsDir;
   if (migrationsDir !== project.migrationsDir) {
     // migrate reads the config's folder: files written anywhere else would never be applied.
@@ -86,7 +87,7 @@ export async function init(options: InitOptions): Promise<void> {
   output.success(
     `${options.force ? "Wrote" : "Created"} ${relativePath(file)} (${tables.map((t) => t.table).join(", ")}; custom columns: ${custom.join(", ") || "none"})`,
   );
-  for (const other of files.slice(1)) output.success(`${options.force ? "Wrote" : "Created"} ${relativePath(other)} (authdb's own indexes)`);
+  for (const other of files.slice(1)) output.success(`${options.force ? "Wrote" : "Created"} ${relativePath(other)} (${builtinMigrationOf(path.basename(other))?.label ?? "authdb's own"})`);
   output.success(`${options.force ? "Wrote" : "Created"} ${relativePath(snapshot)} (the schema these migrations hold; commit it with them)`);
   output.line(`Done in ${formatDuration(performance.now() - started)}.`);
   output.next(

@@ -38,6 +38,7 @@ export const difference = z
       "extra-foreign-key",
       "foreign-key-target",
       "foreign-key-action",
+      "collation",
     ]),
     table: z.string(),
     column: z.string().optional(),
