@@ -13,7 +13,7 @@ import { initialMigrationName, migrationFileName } from "../migrations/renderMig
 import { describeChange, planSchemaChanges } from "../migrations/planSchemaChanges";
 import { renderSnapshot, snapshotPath } from "../migrations/snapshot";
 import { MetaStore, migrationChecksum, readMigrationDir } from "../migrator";
-import { BUILTIN_LEVEL, tablesInOrder, type Schema, type SchemaOptions, type TableSpec } from "../schema";
+import { BUILTIN_LEVEL, tablesInOrder, type Schema, type SchemaOptions } from "../schema";
 import { analyzeLayout, type LayoutAnalysis } from "./analyzeLayout";
 import { LAYOUT_DIALECTS, layoutDialectOf } from "./layout";
 import { renderAdoptionMigration } from "./renderAdoptionMigration";
@@ -117,7 +117,7 @@ function assertFolderHoldsConfig(migrationsDir: string, options: SchemaOptions):
 }
 
 /** Per built-in migration after the initial one: the indexes it adds, by table, and the tables whose text it makes exact. */
-function builtinSteps(options: SchemaOptions): Array<{ slug: string; level: number; indexes: Array<{ table: string; name: string; columns: string[] }>; exactText: TableSpec[] }> {
+function builtinSteps(options: SchemaOptions): Array<{ slug: string; level: number; schema: Schema; indexes: Array<{ table: string; name: string; columns: string[] }>; exactText: string[] }> {
   return BUILTIN_MIGRATIONS.filter((m) => m.level <= BUILTIN_LEVEL).map((builtin) => {
     const before = schemaAtLevel(options, builtin.level - 1);
     const after = schemaAtLevel(options, builtin.level);
@@ -125,8 +125,8 @@ function builtinSteps(options: SchemaOptions): Array<{ slug: string; level: numb
       const known = new Set(before.tables[table.model].indexes.map((i) => i.name));
       return table.indexes.filter((i) => !known.has(i.name)).map((i) => ({ table: table.table, name: i.name, columns: i.columns }));
     });
-    const exactText = tablesInOrder(after).filter((table) => table.exactText && !before.tables[table.model].exactText);
-    return { slug: builtin.slug, level: builtin.level, indexes, exactText };
+    const exactText = tablesInOrder(after).filter((table) => table.exactText && !before.tables[table.model].exactText).map((table) => table.table);
+    return { slug: builtin.slug, level: builtin.level, schema: after, indexes, exactText };
   });
 }
 
@@ -140,21 +140,16 @@ function hasIndex(live: DatabaseSchema, index: { table: string; name: string; co
  * column, and each table's default, which a column added later takes. When not, the exact-text migration
  * stays pending: it converts whatever is left, so a partly exact database needs no refusal.
  */
-async function hasExactText(sequelize: Sequelize, live: DatabaseSchema, dialect: string, tables: TableSpec[]): Promise<boolean> {
+async function hasExactText(sequelize: Sequelize, live: DatabaseSchema, dialect: string, step: { schema: Schema; exactText: string[] }): Promise<boolean> {
+  const tables = step.exactText;
   if (dialect !== "mysql" || !tables.length) return true;
   const defaults = await sequelize.query<{ name: string; collation: string | null }>(
     `SELECT TABLE_NAME AS name, TABLE_COLLATION AS collation FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (${tables.map(() => "?").join(", ")})`,
-    { type: QueryTypes.SELECT, replacements: tables.map((t) => t.table) },
+    { type: QueryTypes.SELECT, replacements: tables },
   );
-  if (tables.some((spec) => !defaults.some((row) => String(row.name) === spec.table && row.collation !== null && isExactCollation(String(row.collation))))) return false;
-  return tables.every((spec) =>
-    spec.columns
-      .filter((column) => column.type === "STRING" || column.type === "TEXT")
-      .every((column) => {
-        const collation = live.tables[spec.table]?.columns.find((c) => c.name === column.column)?.collation;
-        return collation !== undefined && isExactCollation(collation);
-      }),
-  );
+  if (tables.some((table) => !defaults.some((row) => String(row.name) === table && row.collation !== null && isExactCollation(String(row.collation))))) return false;
+  // The columns, as check compares them.
+  return !diffSchema(expectedSchema(step.schema, "mysql"), live).some((d) => d.kind === "collation" && tables.includes(d.table));
 }
 
 function fileContent(dir: string, name: string, fallback: string): string {
@@ -242,7 +237,7 @@ export async function planBaseline(sequelize: Sequelize, project: { migrationsDi
         `Drop ${found.map((i) => i.name).join(", ")} (an index; no row is lost) or create the missing ones as ${name} does, then run baseline again. Nothing was written.`,
       );
     }
-    present = present && found.length === builtin.indexes.length && (await hasExactText(sequelize, live, dialect, builtin.exactText));
+    present = present && found.length === builtin.indexes.length && (await hasExactText(sequelize, live, dialect, builtin));
     if (present) record.push({ name, checksum: migrationChecksum(fileContent(dir, name, rendered.source)) });
     else pending.push(name);
   }

@@ -1,4 +1,4 @@
-import type { Dialect } from "../database";
+import { isMysqlFamily, type Dialect } from "../database";
 import { InvalidInputError } from "../errors";
 import { tablesInOrder, type ColumnSpec, type ColumnType, type Schema, type TableSpec } from "../schema";
 import type { DatabaseSchema, TableShape } from "./types";
@@ -105,6 +105,6 @@ export function expectedSchema(schema: Schema, dialect: Dialect): DatabaseSchema
     throw new InvalidInputError(`comparing a ${dialect} database with the schema is not supported`, "Use a PostgreSQL, SQLite or MySQL/MariaDB database.");
   }
   const typeOf = (column: ColumnSpec) => spelling[column.type](column);
-  const mysql = dialect === "mysql" || dialect === "mariadb";
+  const mysql = isMysqlFamily(dialect);
   return { tables: Object.fromEntries(tablesInOrder(schema).map((table) => [table.table, expectedTable(table, typeOf, mysql)])) };
 }

@@ -93,6 +93,7 @@ export function buildSchema(options: SchemaOptions = {}): Schema {
     }
   }
   const usersTable = tableNameFor("User", options);
+  const level = options.builtinLevel ?? BUILTIN_LEVEL;
   const tables = {} as Record<ModelName, TableSpec>;
   const seen = new Map<string, ModelName>();
   for (const model of MODEL_NAMES) {
@@ -101,7 +102,6 @@ export function buildSchema(options: SchemaOptions = {}): Schema {
     if (other) throw new SchemaConfigError(`tables.${model}`, `"${table}" is already the table of ${other}`);
     seen.set(table, model);
     const builtin = AUTHJS_TABLES[model];
-    const level = options.builtinLevel ?? BUILTIN_LEVEL;
     const spec: TableSpec = { model, table, ...(level >= EXACT_TEXT_LEVEL ? { exactText: true } : {}), columns: builtinColumns(model, usersTable), indexes: [] };
     const columnOf = (attribute: string) => spec.columns.find((c) => c.attribute === attribute)!.column;
     const keyIndexes: IndexSpec[] = [
