@@ -92,8 +92,8 @@ function missingTables(layout: Layout, initial: Schema): TableSpec[] {
 }
 
 /** The tables the old layout lacks, created exactly as the initial migration creates them. */
-function renderCreators(layout: Layout, initial: Schema): string {
-  const creators = missingTables(layout, initial).map((table) =>
+function renderCreators(missing: TableSpec[]): string {
+  const creators = missing.map((table) =>
     [`  ${table.table}: async (queryInterface, Sequelize) => {`, ...renderCreateTable(table), `  },`].join("\n"),
   );
   return [`const CREATE = {`, ...creators, `};`].join("\n");
@@ -121,7 +121,8 @@ export function renderAdoptionMigration(options: AdoptionMigrationOptions): stri
   const dialect = DIALECT_NAMES[layout.dialect];
   // The exact-text migration (built-in level 3) runs before this file and converts the tables there are;
   // the ones created here get the same exact text (MySQL/MariaDB; elsewhere it does nothing).
-  const created = missingTables(layout, initial).map((t) => JSON.stringify(t.table));
+  const missing = missingTables(layout, initial);
+  const created = missing.map((t) => JSON.stringify(t.table));
   const exactCreated = created.length ? `\n    await exactText(queryInterface, [${created.join(", ")}]);` : "";
   return `'use strict';
 
@@ -149,7 +150,7 @@ ${changes.map(commentLine).join("\n")}
  */
 ${renderLayout(layout)}
 
-${renderCreators(layout, initial)}
+${renderCreators(missing)}
 
 /** @type {import('authdb').Migration} */
 module.exports = {

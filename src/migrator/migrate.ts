@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Sequelize } from "sequelize";
-import { assertFitsMysql, validateConfig, type AuthdbConfig } from "../config";
+import { assertFitsMysql, validateConfig, type AuthdbConfig, type ValidatedConfig } from "../config";
 import { bindSchema } from "../database/catalog";
 import { bindMigrationHistory } from "./historyOptions";
 import { dialectOf, isMysqlFamily } from "../database";
@@ -23,8 +23,11 @@ export interface MigrateOptions {
 
 /** The migrations for a config: the files in `migrationsDir`, or with none given the set `init` would write. */
 export function migrationsFor(config: AuthdbConfig, baseDir = process.cwd()): MigrationUnit[] {
-  const validated = validateConfig(config).config;
-  return config.migrationsDir ? readMigrationDir(path.resolve(baseDir, config.migrationsDir)) : renderedMigrationSet({ tables: validated.tables, extend: validated.extend });
+  return migrationsOf(validateConfig(config), baseDir);
+}
+
+function migrationsOf({ config }: ValidatedConfig, baseDir = process.cwd()): MigrationUnit[] {
+  return config.migrationsDir ? readMigrationDir(path.resolve(baseDir, config.migrationsDir)) : renderedMigrationSet({ tables: config.tables, extend: config.extend });
 }
 
 /**
@@ -33,9 +36,10 @@ export function migrationsFor(config: AuthdbConfig, baseDir = process.cwd()): Mi
  * in memory, so `new Sequelize({ dialect: "sqlite", storage: ":memory:" })` gets exactly the production schema, with no files.
  */
 export async function migrate(sequelize: Sequelize, config: AuthdbConfig = {}, options: MigrateOptions = {}): Promise<RunResult> {
-  const migrations = migrationsFor(config);
+  const validated = validateConfig(config);
+  const migrations = migrationsOf(validated);
   // Rendered from the config and run here: a table this server could not create is refused before any DDL.
-  if (!config.migrationsDir && isMysqlFamily(dialectOf(sequelize))) assertFitsMysql(validateConfig(config).schema);
+  if (!config.migrationsDir && isMysqlFamily(dialectOf(sequelize))) assertFitsMysql(validated.schema);
   if (config.migrationsDir && migrations.length === 0) {
     // Silently applying nothing would surface later as the adapter's "not migrated" error, far from the cause.
     throw new InvalidInputError(
